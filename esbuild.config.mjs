@@ -1,0 +1,37 @@
+// Builds every bundle Airlock ships: the extension (node, cjs, `vscode` external), the `airlock` CLI,
+// and the engine library the benchmarks and evaluation load in-process. `--production` minifies.
+// The tree-sitter WASM files are copied beside the bundles; `src/host/grammar.ts` looks for them there.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // web-tree-sitter's Emscripten glue probes for these at run time; they are never used under Node.
+  external: ['vscode', 'fs/promises', 'module'],
+};
+
+mkdirSync('dist', { recursive: true });
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: { extension: 'src/extension/extension.ts' } }),
+  esbuild.build({
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  esbuild.build({ ...common, entryPoints: { engine: 'src/host/engineLibrary.ts' } }),
+]);
+chmodSync('dist/cli.js', 0o755);
+
+for (const wasm of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm']) {
+  copyFileSync(require.resolve(wasm), `dist/${wasm.split('/').pop()}`);
+}

@@ -1,0 +1,5 @@
+/** Every command id Airlock contributes; `package.json` must list the same (a unit test checks). */
+export const COMMAND_IDS = {
+  checkCommand: 'airlock.checkCommand',
+  showLog: 'airlock.showLog',
+} as const;
