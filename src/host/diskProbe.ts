@@ -1,0 +1,255 @@
+import { lstatSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { FileProbe, PathFacts } from '../core/context/probe';
+import { MISSING_PATH } from '../core/context/probe';
+import { expandGlob } from './globExpand';
+import type { GitSnapshot } from './gitSnapshot';
+import { countUnder, readGitSnapshot } from './gitSnapshot';
+
+export interface DiskProbeOptions {
+  /** Directory entries visited per `describe` before counting stops with `truncated: true`. */
+  readonly maxEntries?: number;
+  /** Milliseconds per `describe` walk before counting stops with `truncated: true`. */
+  readonly maxMillis?: number;
+  readonly maxGlobMatches?: number;
+  readonly gitBinary?: string;
+  /** Per git invocation; a git that takes longer reads as no repository. */
+  readonly gitTimeoutMs?: number;
+  readonly gitMaxBuffer?: number;
+  /** Environment for git (PATH, HOME for its config); defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+const DEFAULTS = {
+  maxEntries: 20_000,
+  maxMillis: 50,
+  maxGlobMatches: 10_000,
+  gitBinary: 'git',
+  gitTimeoutMs: 2_000,
+  gitMaxBuffer: 64 * 1024 * 1024,
+};
+
+/** Bounds the per-path answer cache; a long batch of commands keeps asking about the same few paths. */
+const MAX_CACHED_FACTS = 10_000;
+
+/** Where a file stands with git when git did not list it one by one. */
+type Standing = 'listed' | 'untracked' | 'ignored' | 'outside';
+
+/**
+ * The disk- and git-backed probe. It is a snapshot: git is asked once per repository and answers are
+ * cached for the life of the instance, so judging thousands of commands in one workspace costs one set
+ * of git calls. Create a new probe when the disk may have changed (for each request in a long-lived
+ * process). Read-only: it never writes, and git runs without optional locks.
+ */
+export class DiskProbe implements FileProbe {
+  private readonly options: typeof DEFAULTS & { env: Readonly<Record<string, string | undefined>> };
+  private readonly rootOfDirectory = new Map<string, string | null>();
+  private readonly snapshots = new Map<string, GitSnapshot | null>();
+  private readonly facts = new Map<string, PathFacts>();
+
+  constructor(options: DiskProbeOptions = {}) {
+    this.options = {
+      maxEntries: options.maxEntries ?? DEFAULTS.maxEntries,
+      maxMillis: options.maxMillis ?? DEFAULTS.maxMillis,
+      maxGlobMatches: options.maxGlobMatches ?? DEFAULTS.maxGlobMatches,
+      gitBinary: options.gitBinary ?? DEFAULTS.gitBinary,
+      gitTimeoutMs: options.gitTimeoutMs ?? DEFAULTS.gitTimeoutMs,
+      gitMaxBuffer: options.gitMaxBuffer ?? DEFAULTS.gitMaxBuffer,
+      env: options.env ?? process.env,
+    };
+  }
+
+  describe(absolutePath: string): PathFacts {
+    const path = resolve(absolutePath);
+    const cached = this.facts.get(path);
+    if (cached) return cached;
+    let facts: PathFacts;
+    try {
+      facts = this.compute(path);
+    } catch {
+      facts = MISSING_PATH;
+    }
+    if (this.facts.size >= MAX_CACHED_FACTS) this.facts.clear();
+    this.facts.set(path, facts);
+    return facts;
+  }
+
+  expandGlob(pattern: string, cwd: string): readonly string[] | undefined {
+    try {
+      return expandGlob(pattern, cwd, {
+        maxMatches: this.options.maxGlobMatches,
+        maxDirectories: 5_000,
+        maxMillis: 2 * this.options.maxMillis,
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The git snapshot of the work tree containing `path`, when git could read one. */
+  gitSnapshotFor(path: string): GitSnapshot | undefined {
+    let candidate = findWorkTreeRoot(path, this.rootOfDirectory);
+    while (candidate !== undefined) {
+      let snapshot = this.snapshots.get(candidate);
+      if (snapshot === undefined) {
+        snapshot = readGitSnapshot(candidate, this.gitRunOptions()) ?? null;
+        this.snapshots.set(candidate, snapshot);
+      }
+      if (snapshot) return snapshot;
+      // A `.git` git does not recognise (a stray folder, a broken repository): look further up.
+      const parent = dirname(candidate);
+      candidate = parent === candidate ? undefined : findWorkTreeRoot(parent, this.rootOfDirectory);
+    }
+    return undefined;
+  }
+
+  private gitRunOptions() {
+    const { gitBinary, gitTimeoutMs: timeoutMs, gitMaxBuffer: maxBuffer, env } = this.options;
+    return { gitBinary, timeoutMs, maxBuffer, env };
+  }
+
+  private compute(path: string): PathFacts {
+    const snapshot = this.gitSnapshotFor(path);
+    const stats = tryLstat(path);
+    if (!stats) return { ...MISSING_PATH, inGitRepo: snapshot !== undefined };
+    const rel = snapshot ? toGitPath(relative(snapshot.root, path)) : '';
+    const standing = snapshot ? standingOf(snapshot, rel) : 'outside';
+    const walk = new BoundedWalk(this.options.maxEntries, this.options.maxMillis, snapshot);
+    if (stats.isDirectory()) walk.directory(path, rel, standing);
+    else walk.file(stats.isFile() ? stats.size : 0, standing);
+    const listed = snapshot !== undefined && standing === 'listed';
+    return {
+      exists: true,
+      isDirectory: stats.isDirectory(),
+      isSymlink: stats.isSymbolicLink(),
+      files: walk.files,
+      bytes: walk.bytes,
+      truncated: walk.truncated,
+      inGitRepo: snapshot !== undefined,
+      tracked: listed ? countUnder(snapshot.clean, rel) : 0,
+      modified: listed ? countUnder(snapshot.modified, rel) : 0,
+      untracked: (listed ? countUnder(snapshot.untracked, rel) : 0) + walk.untracked,
+      ignored: (listed ? countUnder(snapshot.ignored, rel) : 0) + walk.ignored,
+    };
+  }
+}
+
+export function createDiskProbe(options?: DiskProbeOptions): DiskProbe {
+  return new DiskProbe(options);
+}
+
+/**
+ * The nearest folder at or above `path` holding a `.git` entry (a folder, or the file a worktree or
+ * submodule has), found without starting git: this runs for every command's working directory.
+ */
+export function findWorkTreeRoot(path: string, cache?: Map<string, string | null>): string | undefined {
+  const visited: string[] = [];
+  let dir = resolve(path);
+  let found: string | null = null;
+  for (;;) {
+    const known = cache?.get(dir);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    visited.push(dir);
+    if (tryLstat(join(dir, '.git'))) {
+      found = dir;
+      break;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const v of visited) cache?.set(v, found);
+  return found ?? undefined;
+}
+
+/** Counts files and bytes below a path within a budget, classifying what git did not list one by one. */
+class BoundedWalk {
+  files = 0;
+  bytes = 0;
+  untracked = 0;
+  ignored = 0;
+  truncated = false;
+  private entries = 0;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly maxEntries: number,
+    maxMillis: number,
+    private readonly snapshot: GitSnapshot | undefined,
+  ) {
+    this.deadline = performance.now() + maxMillis;
+  }
+
+  file(size: number, standing: Standing): void {
+    this.files++;
+    this.bytes += size;
+    if (standing === 'untracked') this.untracked++;
+    else if (standing === 'ignored') this.ignored++;
+  }
+
+  directory(root: string, rootRel: string, rootStanding: Standing): void {
+    // Depth-first with an explicit stack: deep trees must not overflow the call stack.
+    const stack: [string, string, Standing][] = [[root, rootRel, rootStanding]];
+    while (stack.length > 0) {
+      const [dir, rel, standing] = stack.pop() as [string, string, Standing];
+      let names: { name: string; isDirectory(): boolean; isFile(): boolean }[];
+      try {
+        names = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue; // Unreadable: report what could be seen.
+      }
+      for (const entry of names) {
+        if (++this.entries > this.maxEntries || ((this.entries & 63) === 0 && performance.now() > this.deadline)) {
+          this.truncated = true;
+          return;
+        }
+        const path = join(dir, entry.name);
+        const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+        const childStanding = this.childStanding(standing, childRel);
+        // Dirent types come from lstat semantics: a symbolic link is never followed.
+        if (entry.isDirectory()) stack.push([path, childRel, childStanding]);
+        else this.file(entry.isFile() ? (tryLstat(path)?.size ?? 0) : 0, childStanding);
+      }
+    }
+  }
+
+  private childStanding(parent: Standing, childRel: string): Standing {
+    if (parent !== 'listed' || !this.snapshot) return parent;
+    if (childRel === '.git') return 'untracked';
+    if (this.snapshot.untrackedDirs.has(childRel)) return 'untracked';
+    if (this.snapshot.ignoredDirs.has(childRel)) return 'ignored';
+    return 'listed';
+  }
+}
+
+/**
+ * Whether git lists the files at `rel` one by one, or reports a whole folder above it. Files inside
+ * `.git` are not tracked by anything, so deleting them is unrecoverable: they count as untracked.
+ */
+function standingOf(snapshot: GitSnapshot, rel: string): Standing {
+  if (rel === '') return 'listed';
+  const parts = rel.split('/');
+  if (parts[0] === '.git') return 'untracked';
+  let prefix = '';
+  for (const part of parts) {
+    prefix = prefix === '' ? part : `${prefix}/${part}`;
+    if (snapshot.untrackedDirs.has(prefix)) return 'untracked';
+    if (snapshot.ignoredDirs.has(prefix)) return 'ignored';
+  }
+  return 'listed';
+}
+
+function toGitPath(rel: string): string {
+  return sep === '/' ? rel : rel.split(sep).join('/');
+}
+
+function tryLstat(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
