@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findEnvironment } from './harness/environment';
+import { runExtensionHostSuite } from './harness/extensionHostSuite';
+import { ProcessRegistry } from './harness/processes';
+import { errorMessage, formatResult } from './harness/results';
+import type { TestResult } from './harness/results';
+import type { RunContext } from './harness/session';
+import { runUiSuite } from './harness/uiSuite';
+
+// End-to-end tests against a real VS Code (code-server) in Chromium. Usage:
+//   tsx test/e2e/run.ts [--grep TEXT] [--suite extension-host|ui]
+// Prints each result and ends with "N passed, M failed"; exits 1 when anything failed or could not run.
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const artifacts = path.join(repoRoot, 'test', 'e2e', 'results');
+
+function option(name: string): string {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? (process.argv[index + 1] ?? '') : '';
+}
+
+async function main(): Promise<number> {
+  let environment;
+  try {
+    environment = findEnvironment();
+  } catch (error) {
+    console.error(`e2e: ${(error as Error).message}`);
+    return 1;
+  }
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
+    console.error('e2e: dist/extension.js is missing; run `npm run build` first (`npm run test:e2e` does).');
+    return 1;
+  }
+  const grep = option('--grep');
+  const suite = option('--suite');
+  // Only the last run's failures are kept, so what is in results/ always belongs to the run just printed.
+  fs.rmSync(artifacts, { recursive: true, force: true });
+
+  const run: RunContext = { environment, processes: new ProcessRegistry(), repoRoot, dir: fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-e2e-')) };
+  const cleanUpNow = (): void => {
+    run.processes.killAllNow();
+    fs.rmSync(run.dir, { recursive: true, force: true });
+  };
+  process.on('exit', cleanUpNow);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      console.error(`e2e: ${signal}, stopping`);
+      process.exit(130);
+    });
+  }
+
+  const results: TestResult[] = [];
+  const report = (result: TestResult): void => {
+    results.push(result);
+    console.log(formatResult(result));
+  };
+  const started = Date.now();
+  try {
+    if (suite === '' || suite === 'extension-host') {
+      for (const result of await runExtensionHostSuite(run, grep, artifacts)) report(result);
+    }
+    if (suite === '' || suite === 'ui') await runUiSuite(run, grep, artifacts, report);
+  } catch (error) {
+    report({ suite: 'ui', name: '(e2e runner)', ok: false, message: errorMessage(error), durationMs: Date.now() - started });
+  } finally {
+    await run.processes.stopAll();
+  }
+
+  const failed = results.filter((r) => !r.ok).length;
+  if (failed > 0 && fs.existsSync(artifacts)) console.log(`screenshots and logs of failures: ${path.relative(repoRoot, artifacts)}/`);
+  console.log(`e2e finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${results.length - failed} passed, ${failed} failed`);
+  return failed > 0 || results.length === 0 ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  console.error(`e2e: ${errorMessage(error)}`);
+  process.exit(1);
+});
