@@ -11,6 +11,11 @@ export interface DiskProbeOptions {
   readonly maxEntries?: number;
   /** Milliseconds per `describe` walk before counting stops with `truncated: true`. */
   readonly maxMillis?: number;
+  /**
+   * Milliseconds of walking shared by every `describe` within one second. `rm -rf /*` asks about
+   * twenty system folders; each may take `maxMillis`, and together they must still answer fast.
+   */
+  readonly maxMillisPerSecond?: number;
   readonly maxGlobMatches?: number;
   readonly gitBinary?: string;
   /** Per git invocation; a git that takes longer reads as no repository. */
@@ -23,6 +28,7 @@ export interface DiskProbeOptions {
 const DEFAULTS = {
   maxEntries: 20_000,
   maxMillis: 50,
+  maxMillisPerSecond: 250,
   maxGlobMatches: 10_000,
   gitBinary: 'git',
   gitTimeoutMs: 2_000,
@@ -46,11 +52,14 @@ export class DiskProbe implements FileProbe {
   private readonly rootOfDirectory = new Map<string, string | null>();
   private readonly snapshots = new Map<string, GitSnapshot | null>();
   private readonly facts = new Map<string, PathFacts>();
+  private budgetWindowStart = 0;
+  private budgetSpent = 0;
 
   constructor(options: DiskProbeOptions = {}) {
     this.options = {
       maxEntries: options.maxEntries ?? DEFAULTS.maxEntries,
       maxMillis: options.maxMillis ?? DEFAULTS.maxMillis,
+      maxMillisPerSecond: options.maxMillisPerSecond ?? DEFAULTS.maxMillisPerSecond,
       maxGlobMatches: options.maxGlobMatches ?? DEFAULTS.maxGlobMatches,
       gitBinary: options.gitBinary ?? DEFAULTS.gitBinary,
       gitTimeoutMs: options.gitTimeoutMs ?? DEFAULTS.gitTimeoutMs,
@@ -108,15 +117,29 @@ export class DiskProbe implements FileProbe {
     return { gitBinary, timeoutMs, maxBuffer, env };
   }
 
+  /** This walk's time limit: `maxMillis`, or less when this second's shared budget is nearly spent. */
+  private walkMillis(): number {
+    const now = performance.now();
+    if (now - this.budgetWindowStart > 1_000) {
+      this.budgetWindowStart = now;
+      this.budgetSpent = 0;
+    }
+    const left = this.options.maxMillisPerSecond - this.budgetSpent;
+    // Never zero: even an exhausted budget looks at the first entries, so `exists` and a few counts are right.
+    return Math.max(1, Math.min(this.options.maxMillis, left));
+  }
+
   private compute(path: string): PathFacts {
     const snapshot = this.gitSnapshotFor(path);
     const stats = tryLstat(path);
     if (!stats) return { ...MISSING_PATH, inGitRepo: snapshot !== undefined };
     const rel = snapshot ? toGitPath(relative(snapshot.root, path)) : '';
     const standing = snapshot ? standingOf(snapshot, rel) : 'outside';
-    const walk = new BoundedWalk(this.options.maxEntries, this.options.maxMillis, snapshot);
+    const walk = new BoundedWalk(this.options.maxEntries, this.walkMillis(), snapshot);
+    const walkStart = performance.now();
     if (stats.isDirectory()) walk.directory(path, rel, standing);
     else walk.file(stats.isFile() ? stats.size : 0, standing);
+    this.budgetSpent += performance.now() - walkStart;
     const listed = snapshot !== undefined && standing === 'listed';
     return {
       exists: true,
@@ -202,7 +225,7 @@ class BoundedWalk {
         continue; // Unreadable: report what could be seen.
       }
       for (const entry of names) {
-        if (++this.entries > this.maxEntries || ((this.entries & 63) === 0 && performance.now() > this.deadline)) {
+        if (++this.entries > this.maxEntries || ((this.entries & 15) === 0 && performance.now() > this.deadline)) {
           this.truncated = true;
           return;
         }

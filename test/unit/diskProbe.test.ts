@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -146,6 +146,14 @@ void describe('DiskProbe limits and failures', () => {
       assert.equal(facts.exists, true);
       assert.ok(elapsed < 1_000, `${path} took ${elapsed} ms`);
     }
+  });
+
+  void it('shares one walking budget across many paths, as `rm -rf /*` asks', () => {
+    const probe = createDiskProbe();
+    const started = performance.now();
+    for (const name of readdirSync('/')) probe.describe(join('/', name));
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 1_500, `describing every folder of / took ${elapsed} ms`);
   });
 
   void it('reports no repository when git is not on PATH', () => {
