@@ -25,7 +25,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corporaDir = resolve(repoRoot, process.env.AIRLOCK_CORPORA ?? '../shared/corpora');
 const cliPath = resolve(repoRoot, process.env.AIRLOCK_EVAL_CLI ?? 'dist/cli.js');
 const baselinePath = join(repoRoot, 'eval/baseline.json');
-const resultsPath = join(repoRoot, 'eval/results/latest.json');
+
 
 // Rows whose verdict holds only under another mode, folder, configuration or fixture than ours.
 const SKIPPED_CATEGORIES = new Set(['mode-dependent', 'cwd-dependent', 'config-dependent', 'context-or-config-dependent', 'delegated']);
@@ -37,6 +37,8 @@ const DEFAULT_TOLERANCE_PP = 0.5;
 const PROCESS_TIMEOUT_MS = 10 * 60 * 1000;
 
 const args = parseArgs(process.argv.slice(2));
+// A peer run must not overwrite the results of Airlock's own last run.
+const resultsPath = join(repoRoot, 'eval/results', args.peer ? 'peer.json' : 'latest.json');
 
 if (!existsSync(corporaDir)) {
   console.log(`eval: no corpora at ${corporaDir} (set AIRLOCK_CORPORA); nothing to evaluate.`);
