@@ -176,7 +176,12 @@ async function peerJudge() {
   const { checkCommand } = await import('cc-safety-net/api');
   return async (commands) =>
     commands.map((command) => {
-      const result = checkCommand({ command, cwd: fixture.root });
+      let result;
+      try {
+        result = checkCommand({ command, cwd: fixture.root });
+      } catch (error) {
+        return { error: error.message, decision: 'deny' }; // The CLI contract's answer to bad input.
+      }
       return result.kind === 'allow'
         ? { decision: 'allow', reasons: [] }
         : { decision: 'deny', reasons: [{ rule: result.ruleId ?? 'deny', message: result.reason }] };
