@@ -16,8 +16,12 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // web-tree-sitter's Emscripten glue probes for these at run time; they are never used under Node.
-  external: ['vscode', 'fs/promises', 'module'],
+  outdir: 'dist',
+  external: ['vscode'],
+  // web-tree-sitter is an ES module that locates itself with `import.meta.url`; in a CommonJS bundle
+  // that must be derived from `__filename`.
+  define: { 'import.meta.url': '__airlockImportMetaUrl' },
+  banner: { js: "const __airlockImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 mkdirSync('dist', { recursive: true });
@@ -26,7 +30,7 @@ await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
-    banner: { js: '#!/usr/bin/env node' },
+    banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
   }),
   esbuild.build({ ...common, entryPoints: { engine: 'src/host/engineLibrary.ts' } }),
 ]);

@@ -1,0 +1,45 @@
+import { loadEngine } from '../host/engineLoader';
+import { CHECK_USAGE, runCheck } from './checkCommand';
+import type { CommandIo } from './io';
+import { UsageError } from './io';
+import { runLedgerCommand } from './ledgerCommand';
+
+const USAGE = `Airlock: scores commands for destructiveness before they run.
+
+${CHECK_USAGE}       airlock ledger verify|tail|export [--workspace DIR]
+
+Exit codes: check exits 0 when the decision is allow, 2 otherwise.
+`;
+
+async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'check':
+      return runCheck(args, io, process.stdin, () => loadEngine());
+    case 'ledger':
+      return runLedgerCommand(args, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+const io: CommandIo = { stdout: process.stdout, stderr: process.stderr };
+main(process.argv.slice(2), io).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      io.stderr.write(`airlock: ${error.message}\n${USAGE}`);
+    } else {
+      io.stderr.write(`airlock: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exitCode = 2;
+  },
+);

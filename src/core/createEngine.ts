@@ -1,0 +1,23 @@
+import type { Action } from './action';
+import type { Assessment } from './assessment';
+import type { AnalysisContext } from './context/analysisContext';
+import type { Engine } from './engine';
+import { DEFAULT_PACKS, RuleIndex } from './rules/packs';
+import type { RulePack } from './rules/rule';
+import { BashParser } from './shell/bashParser';
+import type { BashGrammarBinaries } from './shell/bashParser';
+import { ShellAnalyzer } from './shellAnalyzer';
+
+/** Builds the engine from the grammar binaries (the host reads them from disk). */
+export async function createEngine(binaries: BashGrammarBinaries, packs: readonly RulePack[] = DEFAULT_PACKS): Promise<Engine> {
+  const parser = await BashParser.create(binaries);
+  const shell = new ShellAnalyzer(parser, new RuleIndex(packs));
+  return {
+    analyze(action: Action, context: AnalysisContext): Assessment {
+      switch (action.kind) {
+        case 'shell':
+          return shell.analyze(action.command, action.cwd ?? context.cwd, context);
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Signal } from '../shell/signals';
+import type { Finding, Rule, RulePack } from './rule';
+
+/**
+ * Code that cannot be known before it runs: downloaded or decoded scripts piped into shells, `eval` of
+ * variables, programs named by variables, and lines that do not parse or exceed Airlock's limits.
+ * Airlock does not guess what such code does; it scores the not-knowing.
+ */
+
+const ORIGIN_SCORES = {
+  network: { score: 85, what: 'code downloaded from the network, unseen and unreviewed' },
+  decoder: { score: 85, what: 'encoded code that is decoded only as it runs, hiding what it does' },
+  variable: { score: 60, what: 'code held in a variable, known only when it runs' },
+  command: { score: 30, what: 'code printed by another program' },
+  file: { score: 30, what: 'a script file' },
+  unknown: { score: 60, what: 'code that is known only when it runs' },
+} as const;
+
+const LIMIT_SCORES = { nesting: 70, size: 70, nodes: 70, binary: 60 } as const;
+
+/** Scores what the extractor noticed that is not a program run. */
+export function signalFindings(signals: readonly Signal[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const signal of signals) {
+    switch (signal.kind) {
+      case 'unknown-payload': {
+        const origin = ORIGIN_SCORES[signal.origin];
+        findings.push({ rule: `dynamic.payload.${signal.origin}`, score: origin.score, message: `${signal.runner} runs ${origin.what}: ${signal.detail}` });
+        break;
+      }
+      case 'unparsed':
+        findings.push({ rule: 'dynamic.unparsed', score: 30, message: `part of the line is not valid shell, so Airlock cannot tell what it does: ${signal.text.slice(0, 80)}` });
+        break;
+      case 'limit':
+        findings.push({ rule: `dynamic.limit.${signal.what}`, score: LIMIT_SCORES[signal.what], message: `too complex to analyze fully (${signal.detail}); Airlock does not guess` });
+        break;
+      case 'function-defined':
+        break;
+    }
+  }
+  return findings;
+}
+
+const dynamicProgram: Rule = {
+  id: 'dynamic.program',
+  programs: '*',
+  description: 'A program named only at run time (`$CMD args`, `$(which x) args`).',
+  check({ invocation }) {
+    if (!invocation.nameDynamic) return undefined;
+    const head = invocation.argv[0];
+    const network = head?.sources?.some((name) => ['curl', 'wget'].includes(name));
+    return {
+      rule: 'dynamic.program',
+      score: network ? 85 : 25,
+      message: network ? `runs a program whose name is downloaded at run time (${head?.value})` : `runs a program named only at run time (${head?.value ?? '?'})`,
+    };
+  },
+};
+
+const sourceUnknown: Rule = {
+  id: 'dynamic.source',
+  programs: ['source', '.'],
+  description: '`source <(curl ...)` runs downloaded code in the current shell.',
+  check({ invocation }) {
+    const file = invocation.argv[1];
+    if (!file?.dynamic || !file.sources) return undefined;
+    const network = file.sources.some((name) => ['curl', 'wget', 'http', 'xh', 'nc'].includes(name));
+    if (!network) return { rule: 'dynamic.source.command', score: 30, message: `sources code printed by ${file.sources.join(', ')}` };
+    return { rule: 'dynamic.source.network', score: 85, message: `sources ${ORIGIN_SCORES.network.what}` };
+  },
+};
+
+export const DYNAMIC_CODE_PACK: RulePack = {
+  id: 'dynamic',
+  description: 'Code whose text is only known at run time, and input Airlock cannot fully analyze.',
+  rules: [dynamicProgram, sourceUnknown],
+};

@@ -1,0 +1,29 @@
+import { DYNAMIC_CODE_PACK } from './dynamicCodePack';
+import { FILESYSTEM_PACK } from './filesystemPack';
+import { GIT_PACK } from './gitPack';
+import type { Rule, RulePack } from './rule';
+import { TAMPER_PACK } from './tamperPack';
+
+/** The packs every engine runs, in the order their findings are listed on ties. */
+export const DEFAULT_PACKS: readonly RulePack[] = [TAMPER_PACK, FILESYSTEM_PACK, GIT_PACK, DYNAMIC_CODE_PACK];
+
+/** Rules indexed by program name, so each invocation meets only the rules that can apply. */
+export class RuleIndex {
+  private readonly byProgram = new Map<string, Rule[]>();
+  private readonly everywhere: Rule[] = [];
+
+  constructor(packs: readonly RulePack[]) {
+    for (const rule of packs.flatMap((pack) => pack.rules)) {
+      if (rule.programs === '*') {
+        this.everywhere.push(rule);
+        continue;
+      }
+      for (const program of rule.programs) this.byProgram.set(program, [...(this.byProgram.get(program) ?? []), rule]);
+    }
+  }
+
+  rulesFor(program: string): readonly Rule[] {
+    const specific = this.byProgram.get(program);
+    return specific ? [...this.everywhere, ...specific] : this.everywhere;
+  }
+}

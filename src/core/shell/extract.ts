@@ -1,0 +1,395 @@
+import * as posixPath from 'node:path/posix';
+import type { BashParser, SyntaxNode } from './bashParser';
+import type { Invocation, Redirect, Stdin, Word } from './ir';
+import { dynamicWord, literalWord, normalizeProgramName } from './ir';
+import { Scope } from './scope';
+import type { Signal } from './signals';
+import { Unwrapper } from './unwrapRunner';
+import { WordResolver } from './words';
+import type { NestedOutput } from './words';
+
+/**
+ * Walks a parsed command line the way bash would run it and lists every program it would start
+ * (including those inside substitutions, loops, functions, aliases and wrappers), each with its
+ * arguments resolved. Bounded: nesting depth, nodes visited and programs listed all have limits, and
+ * reaching one is a signal the engine scores, never a silent stop.
+ */
+
+export interface ExtractionLimits {
+  readonly maxDepth: number;
+  readonly maxNodes: number;
+  readonly maxInvocations: number;
+  readonly maxLoopValues: number;
+}
+
+export const DEFAULT_LIMITS: ExtractionLimits = { maxDepth: 12, maxNodes: 50_000, maxInvocations: 2_000, maxLoopValues: 16 };
+
+export interface Extraction {
+  readonly invocations: readonly Invocation[];
+  readonly signals: readonly Signal[];
+}
+
+/** How a statement is being run: which wrappers it is inside and what feeds its input. */
+export interface Frame {
+  readonly via: readonly string[];
+  readonly depth: number;
+  readonly stdin?: Stdin;
+}
+
+const STATEMENT_LISTS = new Set(['program', 'list', 'compound_statement', 'do_group', 'else_clause', 'elif_clause', 'case_item', 'if_statement', 'while_statement', 'negated_command', 'ERROR']);
+const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
+const SKIPPED = new Set(['comment', 'heredoc_body', 'heredoc_start', 'heredoc_end', 'heredoc_content', 'variable_name', 'word']);
+
+export class ShellExtractor {
+  constructor(
+    private readonly parser: BashParser,
+    private readonly limits: ExtractionLimits = DEFAULT_LIMITS,
+  ) {}
+
+  extract(source: string, scope: Scope): Extraction {
+    const run = new ExtractionRun(this.parser, this.limits);
+    run.script(source, scope, { via: [], depth: 0 });
+    return { invocations: run.invocations, signals: run.signals };
+  }
+}
+
+export class ExtractionRun {
+  readonly invocations: Invocation[] = [];
+  readonly signals: Signal[] = [];
+  private nodes = 0;
+  private stopped = false;
+  private readonly words: WordResolver;
+  private readonly unwrapper: Unwrapper;
+  /** The frame of the statement being resolved, so substitutions inside its words inherit it. */
+  private currentFrame: Frame = { via: [], depth: 0 };
+
+  constructor(
+    private readonly parser: BashParser,
+    readonly limits: ExtractionLimits,
+  ) {
+    this.words = new WordResolver((node, scope) => this.nested(node, scope));
+    this.unwrapper = new Unwrapper(this);
+  }
+
+  /** Parses and walks shell source: the whole line, or a script a wrapper runs. */
+  script(source: string, scope: Scope, frame: Frame): Invocation[] {
+    if (frame.depth > this.limits.maxDepth) {
+      this.signal({ kind: 'limit', what: 'nesting', detail: `wrappers nested more than ${this.limits.maxDepth} deep` });
+      return [];
+    }
+    return this.parser.withTree(source, (root) => this.statement(root, scope, frame));
+  }
+
+  signal(signal: Signal): void {
+    if (this.signals.length < 100) this.signals.push(signal);
+  }
+
+  /** Walks one statement node; returns the programs it starts directly (for pipes to read from). */
+  statement(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
+    if (this.stopped) return [];
+    if (++this.nodes > this.limits.maxNodes) {
+      this.stop('nodes', `more than ${this.limits.maxNodes} syntax nodes`);
+      return [];
+    }
+    if (node.type === 'ERROR' || node.isMissing) {
+      this.signal({ kind: 'unparsed', text: node.text.slice(0, 200) });
+    }
+    if (STATEMENT_LISTS.has(node.type)) return this.sequence(node, scope, frame);
+    switch (node.type) {
+      case 'command':
+        return this.command(node, scope, frame, []);
+      case 'redirected_statement':
+        return this.redirected(node, scope, frame);
+      case 'pipeline':
+        return this.pipeline(node.namedChildren, scope, frame);
+      case 'subshell':
+        return this.sequence(node, scope.child(), frame);
+      case 'variable_assignment':
+        this.assign(node, scope);
+        return [];
+      case 'declaration_command':
+      case 'unset_command':
+        return this.declaration(node, scope, frame);
+      case 'function_definition':
+        this.defineFunction(node, scope);
+        return [];
+      case 'for_statement':
+        return this.forLoop(node, scope, frame);
+      default:
+        if (SKIPPED.has(node.type) || !node.isNamed) return [];
+        return this.sequence(node, scope, frame);
+    }
+  }
+
+  private stop(what: 'nodes' | 'size', detail: string): void {
+    if (!this.stopped) this.signal({ kind: 'limit', what, detail });
+    this.stopped = true;
+  }
+
+  private sequence(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
+    const started: Invocation[] = [];
+    for (const child of node.namedChildren) {
+      if (child) started.push(...this.statement(child, scope, frame));
+    }
+    return started;
+  }
+
+  private pipeline(stages: readonly (SyntaxNode | null)[], scope: Scope, frame: Frame): Invocation[] {
+    let producer: Invocation | undefined;
+    let started: Invocation[] = [];
+    for (const stage of stages) {
+      if (!stage) continue;
+      const stageFrame: Frame = producer ? { ...frame, stdin: { kind: 'pipe', producer } } : frame;
+      // Every stage of a pipeline runs in its own subshell.
+      started = this.statement(stage, scope.child(), stageFrame);
+      producer = started[started.length - 1] ?? producer;
+    }
+    return started;
+  }
+
+  private redirected(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
+    const body = node.childForFieldName('body');
+    const redirects: Redirect[] = [];
+    let stdin = frame.stdin;
+    const continuations: { node: SyntaxNode; piped: boolean }[] = [];
+    for (const child of node.namedChildren) {
+      if (!child || child === body || !REDIRECTS.has(child.type)) continue;
+      const parsed = this.redirect(child, scope, frame);
+      redirects.push(...parsed.redirects);
+      if (parsed.stdin) stdin = parsed.stdin;
+      continuations.push(...parsed.continuations);
+    }
+    const bodyFrame: Frame = stdin ? { ...frame, stdin } : frame;
+    let started: Invocation[];
+    if (body?.type === 'command') {
+      started = this.command(body, scope, bodyFrame, redirects);
+    } else {
+      started = body ? this.statement(body, scope, bodyFrame) : [];
+      // A redirect on a group or on nothing (`> file`) still writes its target.
+      if (redirects.length > 0) started = [...started, this.record(this.invocation([], new Map(), redirects, scope, frame, node.text))];
+    }
+    for (const continuation of continuations) {
+      const producer = started[started.length - 1];
+      const continuationFrame: Frame = continuation.piped && producer ? { ...frame, stdin: { kind: 'pipe', producer } } : frame;
+      const more = this.statement(continuation.node, scope, continuationFrame);
+      started = continuation.piped ? more : [...started, ...more];
+    }
+    return started;
+  }
+
+  private redirect(node: SyntaxNode, scope: Scope, frame: Frame): { redirects: Redirect[]; stdin?: Stdin; continuations: { node: SyntaxNode; piped: boolean }[] } {
+    const continuations: { node: SyntaxNode; piped: boolean }[] = [];
+    if (node.type === 'herestring_redirect') {
+      const value = node.namedChildren.find((child) => child !== null);
+      const word = value ? this.words.resolveOne(value, scope) : literalWord('');
+      return { redirects: [], stdin: { kind: 'text', text: `${word.value}\n`, dynamic: word.dynamic }, continuations };
+    }
+    if (node.type === 'heredoc_redirect') {
+      const redirects: Redirect[] = [];
+      let body = '';
+      let dynamic = false;
+      let lastOperator = '';
+      for (const child of node.children) {
+        if (!child) continue;
+        if (!child.isNamed) {
+          lastOperator = child.type;
+          continue;
+        }
+        if (child.type === 'heredoc_body') {
+          body = child.text;
+          // Unquoted heredocs expand `$(...)` when the shell reads them: those commands run.
+          for (const part of child.namedChildren) {
+            if (part && part.type !== 'heredoc_content') {
+              dynamic = true;
+              this.words.resolve(part, scope);
+            }
+          }
+        } else if (REDIRECTS.has(child.type)) {
+          redirects.push(...this.redirect(child, scope, frame).redirects);
+        } else if (!SKIPPED.has(child.type)) {
+          continuations.push({ node: child, piped: lastOperator === '|' || lastOperator === '|&' || lastOperator === '<<' || lastOperator === '<<-' });
+        }
+      }
+      return { redirects, stdin: { kind: 'text', text: body, dynamic }, continuations };
+    }
+    const destination = node.childForFieldName('destination');
+    const descriptor = node.namedChildren.find((child) => child?.type === 'file_descriptor');
+    const operator = node.children.find((child) => child !== null && !child.isNamed && child.type !== '\\');
+    const op = operator?.type ?? '>';
+    const target = destination ? this.words.resolveOne(destination, scope) : dynamicWord('?');
+    const redirect: Redirect = { op, fd: descriptor?.text, target };
+    if (op === '<' && frame.stdin === undefined) {
+      return { redirects: [redirect], stdin: { kind: 'text', text: `<${target.value}`, dynamic: true }, continuations };
+    }
+    return { redirects: [redirect], continuations };
+  }
+
+  private assign(node: SyntaxNode, scope: Scope): void {
+    const name = node.childForFieldName('name');
+    const value = node.childForFieldName('value');
+    if (!name) return;
+    const word = value ? this.words.resolveOne(value, scope) : literalWord('');
+    if (name.type === 'variable_name') scope.variables.set(name.text, value?.type === 'array' ? dynamicWord(value.text) : word);
+  }
+
+  private declaration(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
+    const argv: Word[] = [literalWord(node.children[0]?.text ?? node.type)];
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'variable_assignment') {
+        this.assign(child, scope);
+        argv.push(literalWord(child.text));
+      } else {
+        argv.push(...this.words.resolve(child, scope));
+      }
+    }
+    if (node.type === 'unset_command') {
+      for (const word of argv.slice(1)) scope.variables.delete(word.value);
+    }
+    return [this.record(this.invocation(argv, new Map(), [], scope, frame, node.text))];
+  }
+
+  private defineFunction(node: SyntaxNode, scope: Scope): void {
+    const name = node.childForFieldName('name')?.text ?? '';
+    const body = node.childForFieldName('body');
+    if (body) scope.functions.set(name, body.text);
+    this.signal({ kind: 'function-defined', name, text: node.text.slice(0, 200) });
+  }
+
+  private forLoop(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
+    const variable = node.childForFieldName('variable')?.text;
+    const body = node.childForFieldName('body');
+    const values: Word[] = [];
+    for (const child of node.namedChildren) {
+      if (child && child !== body && child.type !== 'variable_name') values.push(...this.words.resolve(child, scope));
+    }
+    if (!body) return [];
+    const known = values.length > 0 && values.length <= this.limits.maxLoopValues && values.every((word) => !word.dynamic && !word.glob);
+    if (!variable) return this.statement(body, scope, frame);
+    const started: Invocation[] = [];
+    const runs = known ? values : [dynamicWord(`$${variable}`)];
+    for (const value of runs) {
+      scope.variables.set(variable, value);
+      started.push(...this.statement(body, scope, frame));
+    }
+    return started;
+  }
+
+  /** Statements inside `$(...)`, backticks and `<(...)`: they run, and their output may be a literal. */
+  private nested(node: SyntaxNode, scope: Scope): NestedOutput {
+    const frame = this.currentFrame;
+    const before = this.invocations.length;
+    const started = this.sequence(node, scope.child(), { via: frame.via, depth: frame.depth });
+    const programs = this.invocations.slice(before).map((invocation) => invocation.name).filter(Boolean);
+    const only = started.length === 1 ? started[0] : undefined;
+    let output: string | undefined;
+    if (only && (only.name === 'echo' || only.name === 'printf') && only.argv.slice(1).every((word) => !word.dynamic)) {
+      output = only.argv
+        .slice(1)
+        .filter((word) => !/^-[neE]+$/.test(word.value))
+        .map((word) => word.value)
+        .join(' ');
+    }
+    return { output, programs };
+  }
+
+  private command(node: SyntaxNode, scope: Scope, frame: Frame, outerRedirects: readonly Redirect[]): Invocation[] {
+    const outerFrame = this.currentFrame;
+    this.currentFrame = frame;
+    try {
+      const assignments = new Map<string, Word>();
+      const argv: Word[] = [];
+      const redirects: Redirect[] = [...outerRedirects];
+      let stdin = frame.stdin;
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'variable_assignment') {
+          const name = child.childForFieldName('name')?.text ?? '';
+          const value = child.childForFieldName('value');
+          assignments.set(name, value ? this.words.resolveOne(value, scope) : literalWord(''));
+        } else if (REDIRECTS.has(child.type)) {
+          const parsed = this.redirect(child, scope, frame);
+          redirects.push(...parsed.redirects);
+          if (parsed.stdin) stdin = parsed.stdin;
+        } else if (child.type !== 'comment') {
+          argv.push(...this.words.resolve(child, scope));
+        }
+      }
+      const commandFrame: Frame = stdin ? { ...frame, stdin } : frame;
+      return this.run(argv, assignments, redirects, scope, commandFrame, node.text);
+    } finally {
+      this.currentFrame = outerFrame;
+    }
+  }
+
+  /** Records a program run (after aliases and functions) and everything it runs in turn. */
+  run(argv: readonly Word[], assignments: ReadonlyMap<string, Word>, redirects: readonly Redirect[], scope: Scope, frame: Frame, text: string): Invocation[] {
+    const head = argv[0];
+    if (head && !head.dynamic) {
+      const alias = scope.aliases.get(head.value);
+      if (alias !== undefined && frame.depth < this.limits.maxDepth) {
+        const rest = argv.slice(1).map((word) => quoteForShell(word.value)).join(' ');
+        return this.script(`${alias} ${rest}`, scope, { ...frame, via: [...frame.via, `alias ${head.value}`], depth: frame.depth + 1 });
+      }
+      const body = scope.functions.get(head.value);
+      if (body !== undefined && frame.depth < this.limits.maxDepth) {
+        return this.script(body, scope, { ...frame, via: [...frame.via, `function ${head.value}`], depth: frame.depth + 1 });
+      }
+    }
+    const invocation = this.record(this.invocation(argv, assignments, redirects, scope, frame, text));
+    this.trackShellState(invocation, scope);
+    return [invocation, ...this.unwrapper.expand(invocation, scope, frame)];
+  }
+
+  invocation(argv: readonly Word[], assignments: ReadonlyMap<string, Word>, redirects: readonly Redirect[], scope: Scope, frame: Frame, text: string): Invocation {
+    const head = argv[0];
+    return {
+      argv,
+      name: head && !head.dynamic ? normalizeProgramName(head.value) : '',
+      nameDynamic: head?.dynamic ?? false,
+      assignments,
+      redirects,
+      stdin: frame.stdin,
+      cwd: scope.cwd,
+      remote: scope.remote,
+      via: frame.via,
+      text: text.length > 500 ? `${text.slice(0, 500)}…` : text,
+    };
+  }
+
+  record(invocation: Invocation): Invocation {
+    if (this.invocations.length >= this.limits.maxInvocations) {
+      this.stop('size', `more than ${this.limits.maxInvocations} programs`);
+    } else {
+      this.invocations.push(invocation);
+    }
+    return invocation;
+  }
+
+  /** `cd` and `alias` change how the rest of the line runs. */
+  private trackShellState(invocation: Invocation, scope: Scope): void {
+    const args = invocation.argv.slice(1);
+    if (invocation.name === 'cd' || invocation.name === 'pushd') {
+      const target = args.find((word) => !word.value.startsWith('-') || word.value === '-');
+      if (!target) {
+        const home = scope.variables.get('HOME');
+        scope.cwd = home && !home.dynamic ? home.value : undefined;
+      } else if (target.dynamic || target.value === '-' || scope.cwd === undefined) {
+        scope.cwd = target.dynamic || target.value === '-' || !target.value.startsWith('/') ? undefined : posixPath.normalize(target.value);
+      } else {
+        scope.cwd = posixPath.resolve(scope.cwd, target.value);
+      }
+    } else if (invocation.name === 'alias') {
+      for (const word of args) {
+        const match = /^([^=\s]+)=(.*)$/s.exec(word.value);
+        if (match) scope.aliases.set(match[1] ?? '', match[2] ?? '');
+      }
+    }
+  }
+}
+
+function quoteForShell(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export { Scope };

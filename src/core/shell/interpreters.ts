@@ -1,0 +1,177 @@
+import type { Invocation, Word } from './ir';
+import { dynamicWord, literalWord } from './ir';
+
+/**
+ * Interpreter one-liners (`python -c`, `node -e`, `perl -e`, `ruby -e`, `php -r`) and scripts fed to
+ * interpreters on standard input. Their bodies are scanned for the three things that destroy: running
+ * shell commands (which are then parsed as shell), deleting files, and running code built at run time.
+ * Scanning, not parsing: the calls are few and their shapes stable, and a miss here is still caught
+ * by the shell guard or the PATH shims when the interpreter spawns `rm`.
+ */
+export type Language = 'python' | 'node' | 'perl' | 'ruby' | 'php';
+
+export interface InterpreterCode {
+  readonly language: Language;
+  readonly code: string;
+  /** True when the code itself is only known at run time (`python -c "$X"`, piped from curl). */
+  readonly dynamic: boolean;
+  /** Set when the code comes from standard input. */
+  readonly fromStdin: boolean;
+}
+
+export interface CodeEffects {
+  /** Shell command lines the code runs. */
+  readonly commands: readonly string[];
+  /** argv-style spawns (`subprocess.run(['rm', '-rf', '/'])`), as words. */
+  readonly spawns: readonly (readonly Word[])[];
+  /** Files and trees the code deletes, as `rm` argument lists. */
+  readonly deletes: readonly (readonly Word[])[];
+  /** Descriptions of code built at run time (`exec(base64...)`, spawns of non-literal strings). */
+  readonly unknownCode: readonly string[];
+}
+
+export function interpreterLanguage(name: string): Language | undefined {
+  if (/^(python[0-9.]*|pypy[0-9.]*)$/.test(name)) return 'python';
+  if (name === 'node' || name === 'nodejs' || name === 'bun' || name === 'deno') return 'node';
+  if (/^perl[0-9.]*$/.test(name)) return 'perl';
+  if (/^ruby[0-9.]*$/.test(name)) return 'ruby';
+  if (/^php[0-9.]*$/.test(name)) return 'php';
+  return undefined;
+}
+
+const CODE_FLAGS: Readonly<Record<Language, RegExp>> = {
+  python: /^-[A-Za-z]*c$/,
+  node: /^(-e|--eval|-p|--print|eval)$/,
+  perl: /^-[A-Za-z]*[eE]$/,
+  ruby: /^-[A-Za-z]*e$/,
+  php: /^-r$/,
+};
+
+/** The code an interpreter invocation runs inline, if any. */
+export function inlineCode(invocation: Invocation, language: Language): InterpreterCode | undefined {
+  const args = invocation.argv.slice(1);
+  const pieces: Word[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const word = args[index] as Word;
+    if (CODE_FLAGS[language].test(word.value) && args[index + 1]) {
+      pieces.push(args[++index] as Word);
+      if (language !== 'perl') break;
+    }
+  }
+  if (pieces.length > 0) {
+    return { language, code: pieces.map((word) => word.value).join('\n'), dynamic: pieces.some((word) => word.dynamic), fromStdin: false };
+  }
+  const readsStdin = args.every((word) => word.value.startsWith('-')) || args.some((word) => word.value === '-');
+  const stdin = invocation.stdin;
+  if (!readsStdin || !stdin) return undefined;
+  if (stdin.kind === 'text') return { language, code: stdin.text, dynamic: stdin.dynamic, fromStdin: true };
+  return undefined;
+}
+
+const STRING = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\x60((?:[^\x60\\]|\\.)*)\x60)`;
+const FIRST_STRING = new RegExp(String.raw`^\s*(?:[rbfu]{0,2})${STRING}`);
+const ALL_STRINGS = new RegExp(STRING, 'g');
+
+const SHELL_CALLS: Readonly<Record<Language, RegExp>> = {
+  python: /\b(?:os\.(?:system|popen)|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput)\s*\(/g,
+  node: /\b(?:exec|execSync|execFile|execFileSync|spawn|spawnSync)\s*\(|\$`/g,
+  perl: /\b(?:system|exec)\s*\(?|\bqx\s*[({/]/g,
+  ruby: /\b(?:system|exec|spawn)\s*\(?|%x[({]|\bOpen3\.\w+\s*\(/g,
+  php: /\b(?:shell_exec|system|exec|passthru|popen|proc_open)\s*\(/g,
+};
+
+const DELETE_CALLS: Readonly<Record<Language, RegExp>> = {
+  python: /\b(shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|rmtree|send2trash)\s*\(|\b(Path|pathlib\.Path)\s*\(([^)]*)\)\s*\.\s*(unlink|rmdir)\s*\(/g,
+  node: /\b(?:fs\.|fsp\.|promises\.|fse\.)?(rmSync|rm|rmdirSync|rmdir|unlinkSync|unlink|removeSync|emptyDirSync|rimraf|rimrafSync)\s*\(/g,
+  perl: /\b(unlink|rmtree|remove_tree|rmdir)\s*\(?/g,
+  ruby: /\b(FileUtils\.(?:rm_rf|rm_r|rm|remove_dir|remove_entry|remove_entry_secure|rmtree|remove)|File\.(?:delete|unlink)|Dir\.(?:rmdir|delete|unlink)|FileUtils\.rm_f)\s*\(?/g,
+  php: /\b(unlink|rmdir)\s*\(/g,
+};
+
+const RECURSIVE_DELETE = /rmtree|removedirs|rm_rf|rm_r|remove_dir|remove_tree|rimraf|removeSync|remove\b|emptyDir|recursive\s*:\s*true|rmSync|\brm\s*\(/;
+
+const DYNAMIC_CODE: Readonly<Record<Language, RegExp>> = {
+  python: /\b(?:exec|eval|compile)\s*\((?!\s*["'])|__import__\s*\(\s*["']base64|b64decode|codecs\.decode|marshal\.loads|pickle\.loads/,
+  node: /\beval\s*\((?!\s*["'])|new\s+Function\s*\(|Buffer\.from\([^)]*base64|atob\s*\(|\bvm\.run/,
+  perl: /\beval\s*(?![{"'])|decode_base64|MIME::Base64/,
+  ruby: /\beval\s*\((?!\s*["'])|\binstance_eval|Base64\.decode64|\.unpack1?\(\s*["']m/,
+  php: /\beval\s*\(|base64_decode|assert\s*\(\s*\$|create_function/,
+};
+
+const HOME_EXPRESSIONS = /expanduser\(\s*["']~["']\s*\)|Path\.home\(\)|os\.homedir\(\)|process\.env\.HOME|os\.environ\[\s*["']HOME["']\s*\]|ENV\[\s*["']HOME["']\s*\]|\$ENV\{\s*HOME\s*\}|getenv\(\s*["']HOME["']\s*\)/;
+
+function unescape(text: string): string {
+  return text.replace(/\\(.)/g, (_match, char: string) => (char === 'n' ? '\n' : char === 't' ? '\t' : char));
+}
+
+function stringAt(code: string, from: number): string | undefined {
+  const match = FIRST_STRING.exec(code.slice(from, from + 4096));
+  if (!match) return undefined;
+  return unescape(match[1] ?? match[2] ?? match[3] ?? '');
+}
+
+/** The argument list text after an opening parenthesis, up to its matching close (bounded). */
+function callArguments(code: string, from: number): string {
+  let depth = 1;
+  let index = from;
+  for (; index < code.length && index < from + 4096; index++) {
+    const char = code[index];
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') {
+      depth--;
+      if (depth === 0) break;
+    }
+  }
+  return code.slice(from, index);
+}
+
+function deleteTarget(argsText: string, home: string | undefined): Word {
+  const literal = stringAt(argsText, 0);
+  if (HOME_EXPRESSIONS.test(argsText.split(',')[0] ?? '')) {
+    return home ? literalWord(home + (literal && literal.startsWith('/') ? literal : '')) : dynamicWord('~');
+  }
+  if (literal !== undefined && !/^\s*(?:[rbfu]{0,2})["'\x60][^,)]*["'\x60]\s*[+%]/.test(argsText)) return literalWord(literal);
+  return dynamicWord(argsText.trim().slice(0, 80) || '?');
+}
+
+/** Finds what interpreter code runs, deletes and builds at run time. */
+export function scanCode(source: InterpreterCode, home: string | undefined): CodeEffects {
+  const { code, language } = source;
+  const commands: string[] = [];
+  const spawns: Word[][] = [];
+  const deletes: Word[][] = [];
+  const unknownCode: string[] = [];
+  if (source.dynamic) unknownCode.push(`${language} code that is only known at run time`);
+
+  for (const match of code.matchAll(SHELL_CALLS[language])) {
+    const after = (match.index ?? 0) + match[0].length;
+    const argsText = callArguments(code, after);
+    const first = stringAt(argsText, 0) ?? (match[0] === '$`' ? code.slice(after).split('`')[0] : undefined);
+    const list = /^\s*\[/.exec(argsText) ?? /^\s*["'][^"']*["']\s*,\s*\[/.exec(argsText);
+    if (list) {
+      const words = [...argsText.matchAll(ALL_STRINGS)].map((part) => literalWord(unescape(part[1] ?? part[2] ?? part[3] ?? '')));
+      if (words.length > 0) spawns.push(words);
+      else unknownCode.push(`${language} starts a process whose arguments are built at run time`);
+    } else if (first !== undefined && !/^\s*(?:[rbfu]{0,2})["'\x60][^,)]*["'\x60]\s*[+%]/.test(argsText)) {
+      commands.push(first);
+    } else {
+      unknownCode.push(`${language} runs a command built at run time`);
+    }
+  }
+  // Ruby, Perl and PHP backticks run shell commands too.
+  if (language === 'ruby' || language === 'perl' || language === 'php') {
+    for (const match of code.matchAll(/`([^`]+)`/g)) commands.push(match[1] ?? '');
+  }
+
+  for (const match of code.matchAll(DELETE_CALLS[language])) {
+    const after = (match.index ?? 0) + match[0].length;
+    const callText = match[0];
+    const pathlib = match[3];
+    const target = pathlib !== undefined ? deleteTarget(pathlib, home) : deleteTarget(callArguments(code, after), home);
+    const recursive = RECURSIVE_DELETE.test(callText) || RECURSIVE_DELETE.test(callArguments(code, after).slice(0, 200));
+    deletes.push([literalWord('rm'), ...(recursive ? [literalWord('-r')] : []), literalWord('-f'), target]);
+  }
+
+  if (DYNAMIC_CODE[language].test(code)) unknownCode.push(`${language} runs code it builds or decodes at run time`);
+  return { commands, spawns, deletes, unknownCode };
+}

@@ -1,0 +1,20 @@
+import type { Invocation } from './ir';
+
+/**
+ * Things the extractor notices that are not programs with arguments: code whose text cannot be known
+ * before it runs, text that does not parse, limits reached. The dynamic-code pack scores them.
+ */
+export type PayloadOrigin = 'network' | 'decoder' | 'file' | 'variable' | 'command' | 'unknown';
+
+export type Signal =
+  | { readonly kind: 'unparsed'; readonly text: string }
+  | { readonly kind: 'limit'; readonly what: 'nesting' | 'size' | 'nodes' | 'binary'; readonly detail: string }
+  | {
+      /** A shell or interpreter runs code that is only known at run time. */
+      readonly kind: 'unknown-payload';
+      readonly runner: string;
+      readonly origin: PayloadOrigin;
+      readonly detail: string;
+      readonly invocation: Invocation;
+    }
+  | { readonly kind: 'function-defined'; readonly name: string; readonly text: string };

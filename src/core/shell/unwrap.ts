@@ -1,0 +1,344 @@
+import type { Invocation, Word } from './ir';
+import { dynamicWord, literalWord } from './ir';
+import { parseArgs } from './options';
+import type { OptionSpec } from './options';
+
+/**
+ * Wrappers: programs whose job is to run another program or script. Each is unwrapped to what it
+ * runs, so that `sudo env FOO=1 nice -n 5 rm -rf /` is judged as `rm -rf /`.
+ */
+export type Unwrapped =
+  /** Runs another program with these words (`sudo rm ...`). */
+  | { readonly kind: 'argv'; readonly argv: readonly Word[]; readonly via: string; readonly remote?: string }
+  /** Runs shell source text (`bash -c '...'`, `eval`, `ssh host '...'`, `watch '...'`). */
+  | { readonly kind: 'script'; readonly source: string; readonly dynamic: boolean; readonly via: string; readonly remote?: string; readonly words: readonly Word[] }
+  /** A shell that reads its program from standard input (`curl ... | bash`, `bash <<EOF`). */
+  | { readonly kind: 'stdin-script'; readonly via: string };
+
+interface PrefixWrapper extends OptionSpec {
+  /** Operands the wrapper itself takes before the command (`timeout 10s cmd` has one). */
+  readonly positional?: number;
+  /** Flags after which the wrapper runs no command (`command -v`, `ionice -p`). */
+  readonly noCommandFlags?: readonly string[];
+}
+
+const PREFIX_WRAPPERS: Readonly<Record<string, PrefixWrapper>> = {
+  sudo: { shortWithValue: 'ugCDpRrtTUh', longWithValue: ['user', 'group', 'close-from', 'chdir', 'prompt', 'role', 'type', 'command-timeout', 'other-user', 'host'], noCommandFlags: ['-l', '-v', '-k', '-K', '-e', '--list', '--validate'] },
+  doas: { shortWithValue: 'uC' },
+  run0: { shortWithValue: 'ugD', longWithValue: ['user', 'group', 'chdir', 'unit', 'property', 'description', 'slice', 'setenv', 'nice'] },
+  nice: { shortWithValue: 'n', longWithValue: ['adjustment'] },
+  nohup: {},
+  time: { shortWithValue: 'fo', longWithValue: ['format', 'output'] },
+  timeout: { shortWithValue: 'sk', longWithValue: ['signal', 'kill-after'], positional: 1 },
+  stdbuf: { shortWithValue: 'ioe', longWithValue: ['input', 'output', 'error'] },
+  ionice: { shortWithValue: 'cnpPu', longWithValue: ['class', 'classdata', 'pid', 'pgid', 'uid'], noCommandFlags: ['-p', '--pid', '-P', '-u'] },
+  chrt: { shortWithValue: 'T', positional: 1, noCommandFlags: ['-p', '--pid'] },
+  taskset: { positional: 1, noCommandFlags: ['-p', '--pid'] },
+  setsid: {},
+  command: { noCommandFlags: ['-v', '-V'] },
+  builtin: {},
+  exec: { shortWithValue: 'a' },
+  unbuffer: {},
+  caffeinate: { shortWithValue: 'tw' },
+  chronic: {},
+  ifne: {},
+  strace: { shortWithValue: 'oeEpPsuUabSIX', noCommandFlags: ['-p'] },
+  ltrace: { shortWithValue: 'oeEpsuanAlw' },
+  runuser: { shortWithValue: 'ugG', longWithValue: ['user', 'group'] },
+  npx: { shortWithValue: 'pc', longWithValue: ['package', 'call'] },
+  bunx: {},
+  pnpx: {},
+  catchsegv: {},
+  nsenter: { shortWithValue: 'tSGmunipUCrw', longWithValue: ['target'] },
+  'doppler-run': {},
+};
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'yash', 'fish', 'csh', 'tcsh', 'pwsh', 'powershell']);
+
+export function isShell(name: string): boolean {
+  return SHELLS.has(name);
+}
+
+/** What the invocation runs, if it is a wrapper; empty otherwise. */
+export function unwrap(invocation: Invocation): Unwrapped[] {
+  const { name, argv } = invocation;
+  const args = argv.slice(1);
+  if (SHELLS.has(name)) return unwrapShell(name, args);
+  const wrapper = PREFIX_WRAPPERS[name];
+  if (wrapper) return unwrapPrefix(name, args, wrapper);
+  switch (name) {
+    case 'env':
+      return unwrapEnv(args);
+    case 'eval':
+      return args.length === 0 ? [] : [script('eval', args)];
+    case 'watch':
+      return unwrapWatch(args);
+    case 'xargs':
+      return unwrapXargs(args, invocation);
+    case 'find':
+      return unwrapFindExec(args);
+    case 'parallel':
+      return unwrapParallel(args);
+    case 'ssh':
+      return unwrapSsh(args);
+    case 'su':
+    case 'sg':
+      return unwrapSu(name, args);
+    case 'flock':
+      return unwrapFlock(args);
+    case 'busybox':
+      return args.length > 0 ? [{ kind: 'argv', argv: args, via: 'busybox' }] : [];
+    case 'docker':
+    case 'podman':
+    case 'nerdctl':
+    case 'docker-compose':
+      return unwrapContainerExec(name, args);
+    case 'kubectl':
+    case 'oc':
+      return unwrapKubectlExec(name, args);
+    case 'git':
+      return unwrapGitAlias(args);
+    default:
+      return [];
+  }
+}
+
+function values(words: readonly Word[]): string[] {
+  return words.map((word) => word.value);
+}
+
+function script(via: string, words: readonly Word[], remote?: string): Unwrapped {
+  return {
+    kind: 'script',
+    source: words.map((word) => word.value).join(' '),
+    dynamic: words.some((word) => word.dynamic),
+    via,
+    words,
+    ...(remote !== undefined ? { remote } : {}),
+  };
+}
+
+function unwrapPrefix(name: string, args: readonly Word[], wrapper: PrefixWrapper): Unwrapped[] {
+  const parsed = parseArgs(values(args), { ...wrapper, stopAtOperand: true });
+  if (wrapper.noCommandFlags?.some((flag) => parsed.flags.has(flag))) return [];
+  let start = parsed.rest;
+  // `nice -10 cmd` and `nice --10 cmd` are old spellings of the adjustment.
+  for (let skip = wrapper.positional ?? 0; skip > 0 && start < args.length; skip--) start++;
+  const inner = args.slice(start);
+  return inner.length > 0 ? [{ kind: 'argv', argv: inner, via: name }] : [];
+}
+
+function unwrapEnv(args: readonly Word[]): Unwrapped[] {
+  let index = 0;
+  const found: Unwrapped[] = [];
+  while (index < args.length) {
+    const value = args[index]?.value ?? '';
+    if (value === '--') {
+      index++;
+      break;
+    }
+    if (value === '-S' || value === '--split-string' || value.startsWith('--split-string=') || (value.startsWith('-S') && value.length > 2)) {
+      // `env -S 'rm -rf /'` splits one string into a command line.
+      const text = value.startsWith('--split-string=') ? value.slice(15) : value.length > 2 && value.startsWith('-S') ? value.slice(2) : (args[index + 1]?.value ?? '');
+      const words = text.split(/\s+/).filter(Boolean).map(literalWord);
+      return [{ kind: 'argv', argv: [...words, ...args.slice(index + (value === '-S' || value === '--split-string' ? 2 : 1))], via: 'env' }];
+    }
+    if (/^-[uC]$/.test(value) || value === '--unset' || value === '--chdir') {
+      index += 2;
+      continue;
+    }
+    if (value.startsWith('-')) {
+      index++;
+      continue;
+    }
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) {
+      index++;
+      continue;
+    }
+    break;
+  }
+  const inner = args.slice(index);
+  if (inner.length > 0) found.push({ kind: 'argv', argv: inner, via: 'env' });
+  return found;
+}
+
+function unwrapShell(name: string, args: readonly Word[]): Unwrapped[] {
+  const via = `${name} -c`;
+  for (let index = 0; index < args.length; index++) {
+    const value = args[index]?.value ?? '';
+    if (value === '--' || !/^[-+]/.test(value)) {
+      // A script file (or `-s`/no operand: standard input).
+      const operand = value === '--' ? args[index + 1] : args[index];
+      return operand === undefined ? [{ kind: 'stdin-script', via: name }] : [];
+    }
+    if (/^-(o|O)$|^\+(o|O)$|^--(rcfile|init-file)$/.test(value)) {
+      index++;
+      continue;
+    }
+    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(value) || value === '-Command' || value === '-command' || value === '-c') {
+      const body = args[index + 1];
+      return body ? [script(via, [body])] : [];
+    }
+    if (/^-[A-Za-z]*s[A-Za-z]*$/.test(value)) return [{ kind: 'stdin-script', via: name }];
+  }
+  return [{ kind: 'stdin-script', via: name }];
+}
+
+function unwrapWatch(args: readonly Word[]): Unwrapped[] {
+  const parsed = parseArgs(values(args), { shortWithValue: 'nqd', longWithValue: ['interval', 'equexit'], stopAtOperand: true });
+  const inner = args.slice(parsed.rest);
+  if (inner.length === 0) return [];
+  // watch hands its words to `sh -c` unless told to exec them directly.
+  return parsed.flags.has('-x') || parsed.flags.has('--exec') ? [{ kind: 'argv', argv: inner, via: 'watch' }] : [script('watch', inner)];
+}
+
+const XARGS_SPEC: OptionSpec = {
+  shortWithValue: 'adEILnPs',
+  longWithValue: ['arg-file', 'delimiter', 'eof', 'replace', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'],
+  stopAtOperand: true,
+};
+
+function unwrapXargs(args: readonly Word[], invocation: Invocation): Unwrapped[] {
+  const parsed = parseArgs(values(args), XARGS_SPEC);
+  const inner = args.slice(parsed.rest);
+  const command = inner.length > 0 ? inner : [literalWord('echo')];
+  const replace = parsed.values.get('-I')?.[0] ?? parsed.values.get('--replace')?.[0];
+  const items = knownStdinItems(invocation);
+  const item = items === undefined ? dynamicWord('{xargs input}') : undefined;
+  if (replace !== undefined) {
+    const substitute = (value: string): Word[] => command.map((word) => (word.value.includes(replace) ? (item ?? literalWord(word.value.split(replace).join(value))) : word));
+    const runs = item ? [substitute('')] : (items ?? []).slice(0, 16).map(substitute);
+    return runs.map((argv) => ({ kind: 'argv', argv, via: 'xargs' }));
+  }
+  const extra = item ? [item] : (items ?? []).slice(0, 64).map(literalWord);
+  return [{ kind: 'argv', argv: [...command, ...extra], via: 'xargs' }];
+}
+
+/** The items a literal producer (`echo a b | xargs ...`) feeds on standard input, when known. */
+function knownStdinItems(invocation: Invocation): string[] | undefined {
+  const stdin = invocation.stdin;
+  if (!stdin) return undefined;
+  if (stdin.kind === 'text') return stdin.dynamic ? undefined : stdin.text.split(/\s+/).filter(Boolean);
+  const producer = stdin.producer;
+  if ((producer.name === 'echo' || producer.name === 'printf') && producer.argv.slice(1).every((word) => !word.dynamic)) {
+    return producer.argv.slice(1).filter((word) => !word.value.startsWith('-')).flatMap((word) => word.value.split(/\s+/)).filter(Boolean);
+  }
+  return undefined;
+}
+
+const FIND_EXEC_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
+
+function unwrapFindExec(args: readonly Word[]): Unwrapped[] {
+  const starts: Word[] = [];
+  let index = 0;
+  for (; index < args.length; index++) {
+    const value = args[index]?.value ?? '';
+    if (value.startsWith('-') || value === '(' || value === '!') break;
+    starts.push(args[index] as Word);
+  }
+  const startText = starts.length > 0 ? starts.map((word) => word.value).join(' ') : '.';
+  const found: Unwrapped[] = [];
+  for (; index < args.length; index++) {
+    const action = args[index]?.value ?? '';
+    if (!FIND_EXEC_ACTIONS.has(action)) continue;
+    const inner: Word[] = [];
+    for (index++; index < args.length; index++) {
+      const value = args[index]?.value ?? '';
+      if (value === ';' || value === '+') break;
+      // `{}` is each file found: only known to lie below the start paths.
+      inner.push(value.includes('{}') ? dynamicWord(value.replace('{}', startText), startText) : (args[index] as Word));
+    }
+    if (inner.length > 0) found.push({ kind: 'argv', argv: inner, via: `find ${action}` });
+  }
+  return found;
+}
+
+function unwrapParallel(args: readonly Word[]): Unwrapped[] {
+  const separator = args.findIndex((word) => word.value === ':::' || word.value === '::::');
+  const command = separator === -1 ? args : args.slice(0, separator);
+  const parsed = parseArgs(values(command), { shortWithValue: 'jSdIEaX', longWithValue: ['jobs', 'sshlogin', 'delimiter', 'joblog', 'results', 'arg-file'], stopAtOperand: true });
+  const template = command.slice(parsed.rest);
+  const inputs = separator === -1 ? [] : args.slice(separator + 1).filter((word) => !word.value.startsWith(':::'));
+  if (template.length === 0) return inputs.slice(0, 16).map((input) => script('parallel', [input]));
+  const runs = inputs.length > 0 ? inputs.slice(0, 16) : [dynamicWord('{parallel input}')];
+  return runs.map((input) => {
+    const hasPlaceholder = template.some((word) => word.value.includes('{}'));
+    const argv = template.map((word) => (word.value.includes('{}') ? { ...input, value: word.value.replace('{}', input.value), prefix: input.dynamic ? '' : word.value.replace('{}', input.value) } : word));
+    return script('parallel', hasPlaceholder ? argv : [...argv, input]);
+  });
+}
+
+function unwrapSsh(args: readonly Word[]): Unwrapped[] {
+  const parsed = parseArgs(values(args), { shortWithValue: 'bBcDEeFIiJLlmOoPpQRSWw', stopAtOperand: true });
+  const host = args[parsed.rest];
+  const command = args.slice(parsed.rest + 1);
+  if (!host || command.length === 0) return [];
+  return [script(`ssh ${host.value}`, command, host.value)];
+}
+
+function unwrapSu(name: string, args: readonly Word[]): Unwrapped[] {
+  const at = args.findIndex((word) => word.value === '-c' || word.value === '--command' || word.value.startsWith('--command='));
+  if (at === -1) return [];
+  const word = args[at] as Word;
+  const body = word.value.startsWith('--command=') ? { ...word, value: word.value.slice(10) } : args[at + 1];
+  return body ? [script(`${name} -c`, [body])] : [];
+}
+
+function unwrapFlock(args: readonly Word[]): Unwrapped[] {
+  const parsed = parseArgs(values(args), { shortWithValue: 'wEc', longWithValue: ['timeout', 'conflict-exit-code', 'command'], stopAtOperand: true });
+  const body = parsed.values.get('-c')?.[0] ?? parsed.values.get('--command')?.[0];
+  if (body !== undefined) return [{ kind: 'script', source: body, dynamic: false, via: 'flock -c', words: [literalWord(body)] }];
+  const inner = args.slice(parsed.rest + 1);
+  return inner.length > 0 ? [{ kind: 'argv', argv: inner, via: 'flock' }] : [];
+}
+
+function unwrapContainerExec(name: string, args: readonly Word[]): Unwrapped[] {
+  let rest = args;
+  if (name !== 'docker-compose' && rest[0]?.value === 'compose') rest = rest.slice(1);
+  if (name !== 'docker-compose' && rest[0]?.value === 'container') rest = rest.slice(1);
+  if (rest[0]?.value !== 'exec') return [];
+  const parsed = parseArgs(values(rest.slice(1)), { shortWithValue: 'euw', longWithValue: ['env', 'env-file', 'user', 'workdir', 'detach-keys', 'index'], stopAtOperand: true });
+  const target = rest[1 + parsed.rest];
+  const command = rest.slice(2 + parsed.rest);
+  if (!target || command.length === 0) return [];
+  return [{ kind: 'argv', argv: command, via: `${name} exec ${target.value}`, remote: `container ${target.value}` }];
+}
+
+function unwrapKubectlExec(name: string, args: readonly Word[]): Unwrapped[] {
+  const exec = args.findIndex((word) => word.value === 'exec');
+  const dashes = args.findIndex((word) => word.value === '--');
+  if (exec === -1 || dashes === -1 || dashes < exec) return [];
+  const command = args.slice(dashes + 1);
+  const pod = args.slice(exec + 1, dashes).find((word) => !word.value.startsWith('-'));
+  return command.length > 0 ? [{ kind: 'argv', argv: command, via: `${name} exec`, remote: `pod ${pod?.value ?? '?'}` }] : [];
+}
+
+/** `git -c alias.x='!cmd' x` runs `cmd` in a shell; `git -c alias.st='reset --hard' st` runs `git reset --hard`. */
+function unwrapGitAlias(args: readonly Word[]): Unwrapped[] {
+  const aliases = new Map<string, string>();
+  let index = 0;
+  for (; index < args.length; index++) {
+    const value = args[index]?.value ?? '';
+    if (value === '-c' && args[index + 1]) {
+      const setting = args[++index]?.value ?? '';
+      const match = /^alias\.([^=]+)=(.*)$/s.exec(setting);
+      if (match) aliases.set((match[1] ?? '').toLowerCase(), match[2] ?? '');
+      continue;
+    }
+    if (/^-(C|-git-dir|-work-tree|-namespace|-exec-path|-config-env)$/.test(value)) {
+      index++;
+      continue;
+    }
+    if (value.startsWith('-')) continue;
+    break;
+  }
+  const sub = args[index]?.value.toLowerCase();
+  const expansion = sub === undefined ? undefined : aliases.get(sub);
+  if (expansion === undefined) return [];
+  const rest = args.slice(index + 1);
+  if (expansion.startsWith('!')) {
+    return [script('git alias', [literalWord(expansion.slice(1)), ...rest])];
+  }
+  const aliasWords = expansion.split(/\s+/).filter(Boolean).map(literalWord);
+  return [{ kind: 'argv', argv: [literalWord('git'), ...args.slice(0, index), ...aliasWords, ...rest], via: 'git alias' }];
+}
