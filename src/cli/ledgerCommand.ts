@@ -4,18 +4,13 @@ import { toCsv, formatTailLine } from '../core/ledger/format';
 import { describeProblem } from '../core/ledger/verifyChain';
 import type { LedgerEntry } from '../core/ledger/entry';
 import { readWorkspaceLedger, verifyWorkspaceLedger } from '../host/ledger/verifyLedger';
-
-export interface CommandIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-}
+import type { CommandIo } from './io';
+import { UsageError } from './io';
 
 const USAGE = `usage: airlock ledger verify [--json] [--workspace DIR]
        airlock ledger tail [-n N] [--json] [--workspace DIR]
        airlock ledger export [--format jsonl|csv] [--output FILE] [--workspace DIR]
 `;
-
-class UsageError extends Error {}
 
 interface Flags {
   workspace: string;
