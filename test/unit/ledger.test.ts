@@ -199,3 +199,19 @@ void test('the workspace is the git top level, or the folder itself', () => {
   assert.equal(findWorkspaceRoot(plain), findWorkspaceRoot(plain));
   assert.ok(findWorkspaceRoot(plain).endsWith(plain.split('/').pop() ?? ''));
 });
+
+void test('a policy-only decision becomes a record whose outcome and decider follow the policy', async () => {
+  const { policyDecisionRecord } = await import('../../src/core/ledger/record');
+  const base = sampleRecord('rm -rf ~/');
+  const denied = policyDecisionRecord({
+    time: new Date('2026-04-25T10:00:00Z'),
+    source: 'agent-hook',
+    agent: 'claude',
+    action: base.action,
+    assessment: base.assessment,
+    policy: { decision: 'deny', decidedBy: 'threshold', failedClosed: true },
+  });
+  assert.deepEqual([denied.outcome, denied.decider.by, denied.decider.how, denied.time], ['denied', 'fail-closed', 'threshold', '2026-04-25T10:00:00.000Z']);
+  const allowed = policyDecisionRecord({ ...denied, time: new Date(0), policy: { decision: 'allow', decidedBy: 'threshold' } });
+  assert.deepEqual([allowed.outcome, allowed.decider.by], ['allowed', 'policy']);
+});
