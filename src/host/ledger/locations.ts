@@ -9,10 +9,9 @@ export const LEDGER_FILE = 'ledger.jsonl';
 
 /** Keeps the ledger, locks and snapshots out of commits while letting the team policy be committed. */
 export const AIRLOCK_GITIGNORE = [
-  '# Written by Airlock. The ledger, its lock and file snapshots stay out of commits;',
-  '# policy.json is the team policy and is meant to be committed.',
+  '# Written by Airlock. The ledger, its lock and file snapshots stay out of commits (this file too,',
+  '# so a workspace with no team policy shows nothing new); policy.json is meant to be committed.',
   '*',
-  '!.gitignore',
   '!policy.json',
   '',
 ].join('\n');
