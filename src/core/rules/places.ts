@@ -87,9 +87,13 @@ export function placeOf(path: string, context: PlaceContext): Place {
   }
   if (isInside(workspaceRoot, path)) return path === home ? 'home' : 'workspace-ancestor';
   const temps = context.tempDir ? [...TEMP_ROOTS, context.tempDir.replace(/\/+$/, '')] : TEMP_ROOTS;
-  for (const temp of temps) {
-    if (path === temp) return 'temp-root';
-    if (isInside(path, temp)) return 'temp';
+  // A home inside a temporary directory (test machines, containers) is still a home: the deeper root wins.
+  const homeIsDeeper = temps.some((temp) => isInside(home, temp));
+  if (!homeIsDeeper || !isInside(path, home)) {
+    for (const temp of temps) {
+      if (path === temp) return 'temp-root';
+      if (isInside(path, temp)) return 'temp';
+    }
   }
   if (path === home) return 'home';
   if (isInside(path, home)) {
