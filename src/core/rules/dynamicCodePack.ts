@@ -11,6 +11,7 @@ const ORIGIN_SCORES = {
   network: { score: 85, what: 'code downloaded from the network, unseen and unreviewed' },
   decoder: { score: 85, what: 'encoded code that is decoded only as it runs, hiding what it does' },
   variable: { score: 60, what: 'code held in a variable, known only when it runs' },
+  program: { score: 55, what: 'code another program prints, unseen' },
   command: { score: 30, what: 'code printed by another program' },
   file: { score: 30, what: 'a script file' },
   unknown: { score: 60, what: 'code that is known only when it runs' },

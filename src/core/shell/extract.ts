@@ -6,6 +6,7 @@ import { Scope } from './scope';
 import type { Signal } from './signals';
 import { Unwrapper } from './unwrapRunner';
 import { WordResolver } from './words';
+import { literalOutput } from './literalOutput';
 import type { NestedOutput } from './words';
 
 /**
@@ -111,8 +112,7 @@ export class ExtractionRun {
       case 'unset_command':
         return this.declaration(node, scope, frame);
       case 'function_definition':
-        this.defineFunction(node, scope);
-        return [];
+        return this.defineFunction(node, scope, frame);
       case 'for_statement':
         return this.forLoop(node, scope, frame);
       default:
@@ -218,7 +218,7 @@ export class ExtractionRun {
     const op = operator?.type ?? '>';
     const target = destination ? this.words.resolveOne(destination, scope) : dynamicWord('?');
     const redirect: Redirect = { op, fd: descriptor?.text, target };
-    if (op === '<' && frame.stdin === undefined) {
+    if (op === '<') {
       return { redirects: [redirect], stdin: { kind: 'text', text: `<${target.value}`, dynamic: true }, continuations };
     }
     return { redirects: [redirect], continuations };
@@ -249,11 +249,16 @@ export class ExtractionRun {
     return [this.record(this.invocation(argv, new Map(), [], scope, frame, node.text))];
   }
 
-  private defineFunction(node: SyntaxNode, scope: Scope): void {
+  private defineFunction(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
     const name = node.childForFieldName('name')?.text ?? '';
     const body = node.childForFieldName('body');
-    if (body) scope.functions.set(name, body.text);
     this.signal({ kind: 'function-defined', name, text: node.text.slice(0, 200) });
+    if (!body) return [];
+    scope.functions.set(name, body.text);
+    // A defined function can run without being named on the line (`command_not_found_handle`, traps,
+    // a later line of the same session): judge its body as if it runs.
+    this.statement(body, scope.child(), { ...frame, via: [...frame.via, `function ${name}`] });
+    return [];
   }
 
   private forLoop(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
@@ -281,15 +286,8 @@ export class ExtractionRun {
     const before = this.invocations.length;
     const started = this.sequence(node, scope.child(), { via: frame.via, depth: frame.depth });
     const programs = this.invocations.slice(before).map((invocation) => invocation.name).filter(Boolean);
-    const only = started.length === 1 ? started[0] : undefined;
-    let output: string | undefined;
-    if (only && (only.name === 'echo' || only.name === 'printf') && only.argv.slice(1).every((word) => !word.dynamic)) {
-      output = only.argv
-        .slice(1)
-        .filter((word) => !/^-[neE]+$/.test(word.value))
-        .map((word) => word.value)
-        .join(' ');
-    }
+    const outputs = started.map(literalOutput);
+    const output = started.length > 0 && outputs.every((text) => text !== undefined) ? outputs.join('').replace(/\n+$/, '') : undefined;
     return { output, programs };
   }
 
@@ -379,6 +377,12 @@ export class ExtractionRun {
       } else {
         scope.cwd = posixPath.resolve(scope.cwd, target.value);
       }
+    } else if (invocation.name === 'source' || invocation.name === '.' || invocation.name === 'eval' || invocation.name === 'read' || invocation.name === 'mapfile' || invocation.name === 'readarray') {
+      // Code or input Airlock cannot see may now have set any variable.
+      for (const [name, value] of scope.variables) {
+        if (!STABLE_VARIABLES.has(name)) scope.variables.set(name, { ...value, dynamic: true, prefix: '' });
+      }
+      if (invocation.name === 'read') for (const word of args) if (/^[A-Za-z_]\w*$/.test(word.value)) scope.variables.set(word.value, dynamicWord(`$${word.value}`));
     } else if (invocation.name === 'alias') {
       for (const word of args) {
         const match = /^([^=\s]+)=(.*)$/s.exec(word.value);
@@ -387,6 +391,8 @@ export class ExtractionRun {
     }
   }
 }
+
+const STABLE_VARIABLES = new Set(['HOME', 'PWD', 'IFS']);
 
 function quoteForShell(value: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;

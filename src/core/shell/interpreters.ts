@@ -8,7 +8,7 @@ import { dynamicWord, literalWord } from './ir';
  * Scanning, not parsing: the calls are few and their shapes stable, and a miss here is still caught
  * by the shell guard or the PATH shims when the interpreter spawns `rm`.
  */
-export type Language = 'python' | 'node' | 'perl' | 'ruby' | 'php';
+export type Language = 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'awk';
 
 export interface InterpreterCode {
   readonly language: Language;
@@ -26,8 +26,8 @@ export interface CodeEffects {
   readonly spawns: readonly (readonly Word[])[];
   /** Files and trees the code deletes, as `rm` argument lists. */
   readonly deletes: readonly (readonly Word[])[];
-  /** Descriptions of code built at run time (`exec(base64...)`, spawns of non-literal strings). */
-  readonly unknownCode: readonly string[];
+  /** Code built at run time (`exec(base64...)`, spawns of non-literal strings), and whether it is decoded. */
+  readonly unknownCode: readonly { readonly detail: string; readonly decoded: boolean }[];
 }
 
 export function interpreterLanguage(name: string): Language | undefined {
@@ -36,6 +36,7 @@ export function interpreterLanguage(name: string): Language | undefined {
   if (/^perl[0-9.]*$/.test(name)) return 'perl';
   if (/^ruby[0-9.]*$/.test(name)) return 'ruby';
   if (/^php[0-9.]*$/.test(name)) return 'php';
+  if (/^(awk|gawk|mawk|nawk)$/.test(name)) return 'awk';
   return undefined;
 }
 
@@ -45,6 +46,7 @@ const CODE_FLAGS: Readonly<Record<Language, RegExp>> = {
   perl: /^-[A-Za-z]*[eE]$/,
   ruby: /^-[A-Za-z]*e$/,
   php: /^-r$/,
+  awk: /^$/,
 };
 
 /** The code an interpreter invocation runs inline, if any. */
@@ -58,6 +60,11 @@ export function inlineCode(invocation: Invocation, language: Language): Interpre
       if (language !== 'perl') break;
     }
   }
+  if (language === 'awk') {
+    // awk's program is its first operand, unless given with -f.
+    const program = awkProgram(args);
+    if (program) pieces.push(program);
+  }
   if (pieces.length > 0) {
     return { language, code: pieces.map((word) => word.value).join('\n'), dynamic: pieces.some((word) => word.dynamic), fromStdin: false };
   }
@@ -65,6 +72,20 @@ export function inlineCode(invocation: Invocation, language: Language): Interpre
   const stdin = invocation.stdin;
   if (!readsStdin || !stdin) return undefined;
   if (stdin.kind === 'text') return { language, code: stdin.text, dynamic: stdin.dynamic, fromStdin: true };
+  return undefined;
+}
+
+function awkProgram(args: readonly Word[]): Word | undefined {
+  for (let index = 0; index < args.length; index++) {
+    const value = args[index]?.value ?? '';
+    if (value === '-f' || value === '--file') return undefined;
+    if (/^-[vF]$/.test(value)) {
+      index++;
+      continue;
+    }
+    if (value.startsWith('-') && value !== '-') continue;
+    return args[index];
+  }
   return undefined;
 }
 
@@ -78,6 +99,7 @@ const SHELL_CALLS: Readonly<Record<Language, RegExp>> = {
   perl: /\b(?:system|exec)\s*\(?|\bqx\s*[({/]/g,
   ruby: /\b(?:system|exec|spawn)\s*\(?|%x[({]|\bOpen3\.\w+\s*\(/g,
   php: /\b(?:shell_exec|system|exec|passthru|popen|proc_open)\s*\(/g,
+  awk: /\bsystem\s*\(/g,
 };
 
 const DELETE_CALLS: Readonly<Record<Language, RegExp>> = {
@@ -86,6 +108,7 @@ const DELETE_CALLS: Readonly<Record<Language, RegExp>> = {
   perl: /\b(unlink|rmtree|remove_tree|rmdir)\s*\(?/g,
   ruby: /\b(FileUtils\.(?:rm_rf|rm_r|rm|remove_dir|remove_entry|remove_entry_secure|rmtree|remove)|File\.(?:delete|unlink)|Dir\.(?:rmdir|delete|unlink)|FileUtils\.rm_f)\s*\(?/g,
   php: /\b(unlink|rmdir)\s*\(/g,
+  awk: /(?!)/g,
 };
 
 const RECURSIVE_DELETE = /rmtree|removedirs|rm_rf|rm_r|remove_dir|remove_tree|rimraf|removeSync|remove\b|emptyDir|recursive\s*:\s*true|rmSync|\brm\s*\(/;
@@ -96,7 +119,10 @@ const DYNAMIC_CODE: Readonly<Record<Language, RegExp>> = {
   perl: /\beval\s*(?![{"'])|decode_base64|MIME::Base64/,
   ruby: /\beval\s*\((?!\s*["'])|\binstance_eval|Base64\.decode64|\.unpack1?\(\s*["']m/,
   php: /\beval\s*\(|base64_decode|assert\s*\(\s*\$|create_function/,
+  awk: /\|\s*getline|print\s*[^|]*\|\s*"(sh|bash)/,
 };
+
+const DECODING = /b64decode|base64|atob\s*\(|decode64|unpack1?\(\s*["']m|codecs\.decode|fromCharCode/i;
 
 const HOME_EXPRESSIONS = /expanduser\(\s*["']~["']\s*\)|Path\.home\(\)|os\.homedir\(\)|process\.env\.HOME|os\.environ\[\s*["']HOME["']\s*\]|ENV\[\s*["']HOME["']\s*\]|\$ENV\{\s*HOME\s*\}|getenv\(\s*["']HOME["']\s*\)/;
 
@@ -131,6 +157,13 @@ function deleteTarget(argsText: string, home: string | undefined): Word {
     return home ? literalWord(home + (literal && literal.startsWith('/') ? literal : '')) : dynamicWord('~');
   }
   if (literal !== undefined && !/^\s*(?:[rbfu]{0,2})["'\x60][^,)]*["'\x60]\s*[+%]/.test(argsText)) return literalWord(literal);
+  // `unlink(glob("/etc/*"))`, `rmtree("/srv/" + name)`: a literal inside the argument bounds where it points.
+  const inner = new RegExp(STRING).exec(argsText.split(',')[0] ?? '');
+  if (inner) {
+    const text = unescape(inner[1] ?? inner[2] ?? inner[3] ?? '');
+    const prefix = text.split(/[*?[{]/)[0] ?? '';
+    if (prefix.startsWith('/')) return dynamicWord(text, prefix);
+  }
   return dynamicWord(argsText.trim().slice(0, 80) || '?');
 }
 
@@ -140,8 +173,12 @@ export function scanCode(source: InterpreterCode, home: string | undefined): Cod
   const commands: string[] = [];
   const spawns: Word[][] = [];
   const deletes: Word[][] = [];
-  const unknownCode: string[] = [];
-  if (source.dynamic) unknownCode.push(`${language} code that is only known at run time`);
+  const unknownCode: { detail: string; decoded: boolean }[] = [];
+  const decoded = DECODING.test(code);
+  const unknown = (detail: string): void => {
+    unknownCode.push({ detail, decoded });
+  };
+  if (source.dynamic) unknown(`${language} code that is only known at run time`);
 
   for (const match of code.matchAll(SHELL_CALLS[language])) {
     const after = (match.index ?? 0) + match[0].length;
@@ -151,11 +188,11 @@ export function scanCode(source: InterpreterCode, home: string | undefined): Cod
     if (list) {
       const words = [...argsText.matchAll(ALL_STRINGS)].map((part) => literalWord(unescape(part[1] ?? part[2] ?? part[3] ?? '')));
       if (words.length > 0) spawns.push(words);
-      else unknownCode.push(`${language} starts a process whose arguments are built at run time`);
+      else unknown(`${language} starts a process whose arguments are built at run time`);
     } else if (first !== undefined && !/^\s*(?:[rbfu]{0,2})["'\x60][^,)]*["'\x60]\s*[+%]/.test(argsText)) {
       commands.push(first);
     } else {
-      unknownCode.push(`${language} runs a command built at run time`);
+      unknown(`${language} runs a command built at run time`);
     }
   }
   // Ruby, Perl and PHP backticks run shell commands too.
@@ -172,6 +209,6 @@ export function scanCode(source: InterpreterCode, home: string | undefined): Cod
     deletes.push([literalWord('rm'), ...(recursive ? [literalWord('-r')] : []), literalWord('-f'), target]);
   }
 
-  if (DYNAMIC_CODE[language].test(code)) unknownCode.push(`${language} runs code it builds or decodes at run time`);
+  if (DYNAMIC_CODE[language].test(code)) unknown(`${language} runs code it builds or decodes at run time`);
   return { commands, spawns, deletes, unknownCode };
 }

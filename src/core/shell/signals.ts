@@ -4,7 +4,8 @@ import type { Invocation } from './ir';
  * Things the extractor notices that are not programs with arguments: code whose text cannot be known
  * before it runs, text that does not parse, limits reached. The dynamic-code pack scores them.
  */
-export type PayloadOrigin = 'network' | 'decoder' | 'file' | 'variable' | 'command' | 'unknown';
+/** Where unknowable code comes from: `program` is another program's output piped in, `command` a `$(...)` substitution. */
+export type PayloadOrigin = 'network' | 'decoder' | 'file' | 'variable' | 'program' | 'command' | 'unknown';
 
 export type Signal =
   | { readonly kind: 'unparsed'; readonly text: string }

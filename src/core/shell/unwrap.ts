@@ -1,5 +1,6 @@
 import type { Invocation, Word } from './ir';
 import { dynamicWord, literalWord } from './ir';
+import { literalOutput } from './literalOutput';
 import { parseArgs } from './options';
 import type { OptionSpec } from './options';
 
@@ -50,7 +51,11 @@ const PREFIX_WRAPPERS: Readonly<Record<string, PrefixWrapper>> = {
   pnpx: {},
   catchsegv: {},
   nsenter: { shortWithValue: 'tSGmunipUCrw', longWithValue: ['target'] },
-  'doppler-run': {},
+  coproc: {},
+  unshare: { shortWithValue: 'SGRw', longWithValue: ['setuid', 'setgid', 'root', 'wd', 'propagation', 'setgroups', 'map-user', 'map-group', 'kill-child'] },
+  'systemd-run': { shortWithValue: 'pEMHu', longWithValue: ['unit', 'property', 'description', 'slice', 'setenv', 'uid', 'gid', 'working-directory', 'machine', 'host', 'nice', 'on-active', 'on-boot', 'on-calendar', 'timer-property', 'path-property', 'socket-property', 'service-type'] },
+  chroot: { longWithValue: ['userspec', 'groups'], positional: 1 },
+  firejail: {},
 };
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'yash', 'fish', 'csh', 'tcsh', 'pwsh', 'powershell']);
@@ -80,7 +85,14 @@ export function unwrap(invocation: Invocation): Unwrapped[] {
     case 'parallel':
       return unwrapParallel(args);
     case 'ssh':
-      return unwrapSsh(args);
+      return [...sshOptionCommands(args), ...unwrapSsh(args)];
+    case 'scp':
+    case 'sftp':
+      return sshOptionCommands(args);
+    case 'rsync':
+      return unwrapRsyncShell(args);
+    case 'socat':
+      return unwrapSocat(args);
     case 'su':
     case 'sg':
       return unwrapSu(name, args);
@@ -97,7 +109,7 @@ export function unwrap(invocation: Invocation): Unwrapped[] {
     case 'oc':
       return unwrapKubectlExec(name, args);
     case 'git':
-      return unwrapGitAlias(args);
+      return [...unwrapGitAlias(args, invocation), ...gitSshCommand(args, invocation)];
     default:
       return [];
   }
@@ -129,37 +141,35 @@ function unwrapPrefix(name: string, args: readonly Word[], wrapper: PrefixWrappe
 }
 
 function unwrapEnv(args: readonly Word[]): Unwrapped[] {
+  let rest = [...args];
   let index = 0;
-  const found: Unwrapped[] = [];
-  while (index < args.length) {
-    const value = args[index]?.value ?? '';
+  while (index < rest.length) {
+    const value = rest[index]?.value ?? '';
     if (value === '--') {
       index++;
       break;
     }
-    if (value === '-S' || value === '--split-string' || value.startsWith('--split-string=') || (value.startsWith('-S') && value.length > 2)) {
-      // `env -S 'rm -rf /'` splits one string into a command line.
-      const text = value.startsWith('--split-string=') ? value.slice(15) : value.length > 2 && value.startsWith('-S') ? value.slice(2) : (args[index + 1]?.value ?? '');
+    const split = /^(?:-S|--split-string=?)(.*)$/s.exec(value);
+    if (split) {
+      // `env -S 'A=1 rm -rf /'` splits one string into more arguments for env itself.
+      const text = split[1] !== '' ? (split[1] ?? '') : (rest[index + 1]?.value ?? '');
       const words = text.split(/\s+/).filter(Boolean).map(literalWord);
-      return [{ kind: 'argv', argv: [...words, ...args.slice(index + (value === '-S' || value === '--split-string' ? 2 : 1))], via: 'env' }];
+      rest = [...words, ...rest.slice(index + (split[1] !== '' ? 1 : 2))];
+      index = 0;
+      continue;
     }
-    if (/^-[uC]$/.test(value) || value === '--unset' || value === '--chdir') {
+    if (/^-[uCP]$/.test(value) || value === '--unset' || value === '--chdir') {
       index += 2;
       continue;
     }
-    if (value.startsWith('-')) {
-      index++;
-      continue;
-    }
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) {
+    if (value.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) {
       index++;
       continue;
     }
     break;
   }
-  const inner = args.slice(index);
-  if (inner.length > 0) found.push({ kind: 'argv', argv: inner, via: 'env' });
-  return found;
+  const inner = rest.slice(index);
+  return inner.length > 0 ? [{ kind: 'argv', argv: inner, via: 'env' }] : [];
 }
 
 function unwrapShell(name: string, args: readonly Word[]): Unwrapped[] {
@@ -171,7 +181,7 @@ function unwrapShell(name: string, args: readonly Word[]): Unwrapped[] {
       const operand = value === '--' ? args[index + 1] : args[index];
       return operand === undefined ? [{ kind: 'stdin-script', via: name }] : [];
     }
-    if (/^-(o|O)$|^\+(o|O)$|^--(rcfile|init-file)$/.test(value)) {
+    if (/^[-+][A-Za-z]*[oO]$|^--(rcfile|init-file)$/.test(value) && !/c/.test(value)) {
       index++;
       continue;
     }
@@ -193,18 +203,22 @@ function unwrapWatch(args: readonly Word[]): Unwrapped[] {
 }
 
 const XARGS_SPEC: OptionSpec = {
-  shortWithValue: 'adEILnPs',
-  longWithValue: ['arg-file', 'delimiter', 'eof', 'replace', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'],
+  shortWithValue: 'adEILnPsJR',
+  longWithValue: ['arg-file', 'delimiter', 'eof', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'],
   stopAtOperand: true,
 };
 
 function unwrapXargs(args: readonly Word[], invocation: Invocation): Unwrapped[] {
-  const parsed = parseArgs(values(args), XARGS_SPEC);
+  // `-i` and `--replace` take an optional value, which getopt cannot tell from the command: normalize first.
+  const normalized = values(args).map((value) => (value === '-i' || value === '--replace' ? '-I{}' : value.startsWith('--replace=') ? `-I${value.slice(10) || '{}'}` : /^-i./.test(value) ? `-I${value.slice(2)}` : value));
+  const parsed = parseArgs(normalized, XARGS_SPEC);
   const inner = args.slice(parsed.rest);
   const command = inner.length > 0 ? inner : [literalWord('echo')];
-  const replace = parsed.values.get('-I')?.[0] ?? parsed.values.get('--replace')?.[0];
-  const items = knownStdinItems(invocation);
-  const item = items === undefined ? dynamicWord('{xargs input}') : undefined;
+  const replace = parsed.values.get('-I')?.[0] ?? parsed.values.get('-J')?.[0];
+  const fromFile = parsed.values.has('-a') || parsed.values.has('--arg-file');
+  const items = fromFile ? undefined : knownStdinItems(invocation, replace !== undefined);
+  const sources = invocation.stdin?.kind === 'pipe' ? [invocation.stdin.producer.name, ...invocation.stdin.producer.argv.flatMap((word) => word.sources ?? [])] : [];
+  const item = items === undefined ? { ...dynamicWord('{xargs input}'), sources } : undefined;
   if (replace !== undefined) {
     const substitute = (value: string): Word[] => command.map((word) => (word.value.includes(replace) ? (item ?? literalWord(word.value.split(replace).join(value))) : word));
     const runs = item ? [substitute('')] : (items ?? []).slice(0, 16).map(substitute);
@@ -215,22 +229,31 @@ function unwrapXargs(args: readonly Word[], invocation: Invocation): Unwrapped[]
 }
 
 /** The items a literal producer (`echo a b | xargs ...`) feeds on standard input, when known. */
-function knownStdinItems(invocation: Invocation): string[] | undefined {
+function knownStdinItems(invocation: Invocation, byLine: boolean): string[] | undefined {
   const stdin = invocation.stdin;
   if (!stdin) return undefined;
-  if (stdin.kind === 'text') return stdin.dynamic ? undefined : stdin.text.split(/\s+/).filter(Boolean);
-  const producer = stdin.producer;
-  if ((producer.name === 'echo' || producer.name === 'printf') && producer.argv.slice(1).every((word) => !word.dynamic)) {
-    return producer.argv.slice(1).filter((word) => !word.value.startsWith('-')).flatMap((word) => word.value.split(/\s+/)).filter(Boolean);
-  }
-  return undefined;
+  const text = stdin.kind === 'text' ? (stdin.dynamic ? undefined : stdin.text) : literalOutput(stdin.producer);
+  if (text === undefined) return undefined;
+  return text.split(byLine ? /\n/ : /\s+/).map((item) => item.trim()).filter(Boolean);
 }
 
 const FIND_EXEC_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
 
+/** `find -H -L -P -D opts -O3` come before the start paths. */
+export function findStartIndex(args: readonly Word[]): number {
+  let index = 0;
+  while (index < args.length) {
+    const value = args[index]?.value ?? '';
+    if (/^-[HLP]$|^-O\d$/.test(value)) index++;
+    else if (value === '-D') index += 2;
+    else break;
+  }
+  return index;
+}
+
 function unwrapFindExec(args: readonly Word[]): Unwrapped[] {
   const starts: Word[] = [];
-  let index = 0;
+  let index = findStartIndex(args);
   for (; index < args.length; index++) {
     const value = args[index]?.value ?? '';
     if (value.startsWith('-') || value === '(' || value === '!') break;
@@ -264,7 +287,8 @@ function unwrapParallel(args: readonly Word[]): Unwrapped[] {
   return runs.map((input) => {
     const hasPlaceholder = template.some((word) => word.value.includes('{}'));
     const argv = template.map((word) => (word.value.includes('{}') ? { ...input, value: word.value.replace('{}', input.value), prefix: input.dynamic ? '' : word.value.replace('{}', input.value) } : word));
-    return script('parallel', hasPlaceholder ? argv : [...argv, input]);
+    // parallel quotes each input when it appends it to the command.
+    return script('parallel', hasPlaceholder ? argv : [...argv, { ...input, value: shellQuote(input.value) }]);
   });
 }
 
@@ -274,6 +298,43 @@ function unwrapSsh(args: readonly Word[]): Unwrapped[] {
   const command = args.slice(parsed.rest + 1);
   if (!host || command.length === 0) return [];
   return [script(`ssh ${host.value}`, command, host.value)];
+}
+
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+const SSH_COMMAND_OPTIONS = /^(ProxyCommand|LocalCommand|KnownHostsCommand|RemoteCommand|PermitLocalCommand)=?(.*)$/is;
+
+/** `ssh -o ProxyCommand='...'` (and scp, sftp) run a local shell command. */
+function sshOptionCommands(args: readonly Word[]): Unwrapped[] {
+  const found: Unwrapped[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const value = args[index]?.value ?? '';
+    const option = value === '-o' ? (args[++index]?.value ?? '') : /^-[A-Za-z]*o(.+)$/.exec(value)?.[1];
+    if (option === undefined) continue;
+    const match = SSH_COMMAND_OPTIONS.exec(option.trim());
+    const command = match?.[2]?.replace(/^[\s=]+/, '') ?? '';
+    if (match && command !== '' && !/^(yes|no)$/i.test(command)) found.push({ kind: 'script', source: command, dynamic: false, via: `ssh -o ${match[1]}`, words: [literalWord(command)] });
+  }
+  return found;
+}
+
+/** `rsync -e 'cmd'` and `--rsh=cmd` run cmd as the remote shell, locally. */
+function unwrapRsyncShell(args: readonly Word[]): Unwrapped[] {
+  const parsed = parseArgs(values(args), { shortWithValue: 'eBfT', longWithValue: ['rsh', 'rsync-path', 'filter', 'exclude', 'include', 'files-from', 'log-file', 'password-file'] });
+  const shells = [...(parsed.values.get('-e') ?? []), ...(parsed.values.get('--rsh') ?? [])];
+  return shells.map((command) => ({ kind: 'script', source: command, dynamic: false, via: 'rsync -e', words: [literalWord(command)] }));
+}
+
+/** `socat ... EXEC:'cmd'` and `SYSTEM:cmd` run a command. */
+function unwrapSocat(args: readonly Word[]): Unwrapped[] {
+  return args.flatMap((word): Unwrapped[] => {
+    const match = /^(EXEC|SYSTEM):(.*?)(,[a-z-]+(=[^,]*)?)*$/is.exec(word.value);
+    if (!match) return [];
+    const command = (match[2] ?? '').replace(/^['"]|['"]$/g, '');
+    return [{ kind: 'script', source: command.replace(/\\"/g, '"'), dynamic: word.dynamic, via: `socat ${match[1]}`, words: [literalWord(command)] }];
+  });
 }
 
 function unwrapSu(name: string, args: readonly Word[]): Unwrapped[] {
@@ -313,32 +374,63 @@ function unwrapKubectlExec(name: string, args: readonly Word[]): Unwrapped[] {
   return command.length > 0 ? [{ kind: 'argv', argv: command, via: `${name} exec`, remote: `pod ${pod?.value ?? '?'}` }] : [];
 }
 
-/** `git -c alias.x='!cmd' x` runs `cmd` in a shell; `git -c alias.st='reset --hard' st` runs `git reset --hard`. */
-function unwrapGitAlias(args: readonly Word[]): Unwrapped[] {
-  const aliases = new Map<string, string>();
+/** Settings given to one git run: `-c k=v`, `-ck=v`, GIT_CONFIG_COUNT/KEY/VALUE and GIT_CONFIG_PARAMETERS. */
+export function gitConfigOverrides(args: readonly Word[], invocation: Invocation): Map<string, string> {
+  const settings = new Map<string, string>();
+  const add = (setting: string): void => {
+    const match = /^([^=]+)=(.*)$/s.exec(setting);
+    if (match) settings.set((match[1] ?? '').toLowerCase(), match[2] ?? '');
+  };
+  const count = Number(invocation.assignments.get('GIT_CONFIG_COUNT')?.value ?? '0');
+  for (let index = 0; index < Math.min(count, 32); index++) {
+    const key = invocation.assignments.get(`GIT_CONFIG_KEY_${index}`)?.value;
+    const value = invocation.assignments.get(`GIT_CONFIG_VALUE_${index}`)?.value;
+    if (key !== undefined) add(`${key}=${value ?? ''}`);
+  }
+  for (const part of (invocation.assignments.get('GIT_CONFIG_PARAMETERS')?.value ?? '').matchAll(/'([^']*)'/g)) add(part[1] ?? '');
+  for (let index = 0; index < args.length; index++) {
+    const value = args[index]?.value ?? '';
+    if (value === '-c') add(args[++index]?.value ?? '');
+    else if (value.startsWith('-c') && value.length > 2) add(value.slice(2));
+    else if (!value.startsWith('-')) break;
+  }
+  return settings;
+}
+
+/** Index of git's subcommand after its global options. */
+export function gitSubcommandIndex(args: readonly Word[]): number {
   let index = 0;
   for (; index < args.length; index++) {
     const value = args[index]?.value ?? '';
-    if (value === '-c' && args[index + 1]) {
-      const setting = args[++index]?.value ?? '';
-      const match = /^alias\.([^=]+)=(.*)$/s.exec(setting);
-      if (match) aliases.set((match[1] ?? '').toLowerCase(), match[2] ?? '');
-      continue;
-    }
-    if (/^-(C|-git-dir|-work-tree|-namespace|-exec-path|-config-env)$/.test(value)) {
+    if (/^-(c|C)$|^--(git-dir|work-tree|namespace|exec-path|config-env|super-prefix)$/.test(value)) {
       index++;
       continue;
     }
     if (value.startsWith('-')) continue;
     break;
   }
+  return index;
+}
+
+/** `git -c alias.x='!cmd' x` runs `cmd` in a shell; `git -c alias.st='reset --hard' st` runs `git reset --hard`. */
+function unwrapGitAlias(args: readonly Word[], invocation: Invocation): Unwrapped[] {
+  const settings = gitConfigOverrides(args, invocation);
+  const index = gitSubcommandIndex(args);
   const sub = args[index]?.value.toLowerCase();
-  const expansion = sub === undefined ? undefined : aliases.get(sub);
+  const expansion = sub === undefined ? undefined : settings.get(`alias.${sub}`);
   if (expansion === undefined) return [];
   const rest = args.slice(index + 1);
-  if (expansion.startsWith('!')) {
-    return [script('git alias', [literalWord(expansion.slice(1)), ...rest])];
-  }
+  if (expansion.startsWith('!')) return [script('git alias', [literalWord(expansion.slice(1)), ...rest])];
   const aliasWords = expansion.split(/\s+/).filter(Boolean).map(literalWord);
   return [{ kind: 'argv', argv: [literalWord('git'), ...args.slice(0, index), ...aliasWords, ...rest], via: 'git alias' }];
+}
+
+const GIT_REMOTE_SUBCOMMANDS = new Set(['fetch', 'pull', 'push', 'clone', 'ls-remote', 'archive', 'remote', 'submodule']);
+
+/** `GIT_SSH_COMMAND='...'` and `-c core.sshCommand=...` run a shell command when git reaches a remote. */
+function gitSshCommand(args: readonly Word[], invocation: Invocation): Unwrapped[] {
+  const sub = args[gitSubcommandIndex(args)]?.value.toLowerCase() ?? '';
+  if (!GIT_REMOTE_SUBCOMMANDS.has(sub)) return [];
+  const command = invocation.assignments.get('GIT_SSH_COMMAND')?.value ?? gitConfigOverrides(args, invocation).get('core.sshcommand') ?? invocation.assignments.get('GIT_SSH')?.value;
+  return command ? [{ kind: 'script', source: command, dynamic: false, via: 'git ssh command', words: [literalWord(command)] }] : [];
 }

@@ -1,4 +1,5 @@
-import type { Invocation, Word } from './ir';
+import type { Invocation, Stdin, Word } from './ir';
+import { literalOutput } from './literalOutput';
 import { interpreterLanguage, inlineCode, scanCode } from './interpreters';
 import type { Scope } from './scope';
 import type { PayloadOrigin } from './signals';
@@ -6,13 +7,33 @@ import { unwrap } from './unwrap';
 import type { Unwrapped } from './unwrap';
 import type { ExtractionRun, Frame } from './extract';
 
-const NETWORK_PROGRAMS = new Set(['curl', 'wget', 'http', 'https', 'xh', 'httpie', 'aria2c', 'nc', 'ncat', 'netcat', 'socat', 'ftp', 'tftp', 'fetch', 'iwr', 'invoke-webrequest', 'irm', 'invoke-restmethod']);
+const NETWORK_PROGRAMS = new Set(['curl', 'wget', 'http', 'https', 'xh', 'httpie', 'curlie', 'aria2c', 'nc', 'ncat', 'netcat', 'socat', 'ftp', 'tftp', 'fetch', 'grpcurl', 'websocat', 'wscat', 'iwr', 'invoke-webrequest', 'irm', 'invoke-restmethod']);
 const DECODER_PROGRAMS = new Set(['base64', 'base32', 'basenc', 'xxd', 'openssl', 'gpg', 'gunzip', 'gzip', 'zcat', 'bzcat', 'xzcat', 'zstdcat', 'uudecode', 'rev', 'tr', 'od', 'unxz', 'bunzip2']);
 
 export function payloadOrigin(programs: readonly string[]): PayloadOrigin {
   if (programs.some((name) => NETWORK_PROGRAMS.has(name))) return 'network';
   if (programs.some((name) => DECODER_PROGRAMS.has(name))) return 'decoder';
   return programs.length > 0 ? 'command' : 'variable';
+}
+
+/** Every program that feeds a pipe, back to its start: `curl x | python -m json.tool | sh` is network code. */
+export function producerChain(producer: Invocation, limit = 16): string[] {
+  const names: string[] = [];
+  for (let current: Invocation | undefined = producer; current && names.length < limit; ) {
+    names.push(current.name, ...current.argv.flatMap((word) => word.sources ?? []));
+    const stdin: Stdin | undefined = current.stdin;
+    if (stdin?.kind === 'text' && /^<\/dev\/(tcp|udp)\//.test(stdin.text)) names.push('nc');
+    current = stdin?.kind === 'pipe' ? stdin.producer : undefined;
+  }
+  return names.filter(Boolean);
+}
+
+function producerOrigin(producer: Invocation): PayloadOrigin {
+  const origin = payloadOrigin(producerChain(producer));
+  if (origin !== 'command') return origin;
+  if (producer.name === 'cat' && producer.argv.length > 1) return 'file';
+  if (producer.name === 'echo' || producer.name === 'printf') return 'variable';
+  return 'program';
 }
 
 /**
@@ -44,12 +65,16 @@ export class Unwrapper {
         const innerScope = inner.remote !== undefined ? scope.forNestedShell(inner.remote) : scope;
         return this.run.run(inner.argv, new Map(), [], innerScope, frame, inner.argv.map((word) => word.value).join(' '));
       }
-      case 'script':
+      case 'script': {
         if (inner.dynamic && wholeWordUnknown(inner.words)) {
           this.unknownPayload(inner.via, payloadOrigin(inner.words.flatMap((word) => word.sources ?? [])), inner.source, invocation);
           return [];
         }
-        return this.run.script(inner.source, scope.forNestedShell(inner.remote), frame);
+        const nested = scope.forNestedShell(inner.remote);
+        // `X=rm bash -c '"$X" -rf /'`: assignments before a shell are its environment.
+        if (inner.remote === undefined) for (const [name, value] of invocation.assignments) nested.variables.set(name, value);
+        return this.run.script(inner.source, nested, frame);
+      }
       case 'stdin-script':
         return this.stdinScript(inner.via, invocation, scope, frame);
     }
@@ -61,12 +86,13 @@ export class Unwrapper {
     const withoutStdin: Frame = { via: frame.via, depth: frame.depth };
     if (stdin.kind === 'text') {
       if (stdin.dynamic && stdin.text.startsWith('<')) {
-        this.unknownPayload(runner, 'file', `a script read from ${stdin.text.slice(1)}`, invocation);
+        const network = /^<\/dev\/(tcp|udp)\//.test(stdin.text);
+        this.unknownPayload(runner, network ? 'network' : 'file', `a script read from ${stdin.text.slice(1)}`, invocation);
         return [];
       }
       return this.run.script(stdin.text, scope.forNestedShell(undefined), withoutStdin);
     }
-    const text = producedText(stdin.producer);
+    const text = literalOutput(stdin.producer);
     if (text !== undefined) return this.run.script(text, scope.forNestedShell(undefined), withoutStdin);
     this.unknownPayload(runner, producerOrigin(stdin.producer), stdin.producer.text, invocation);
     return [];
@@ -77,7 +103,7 @@ export class Unwrapper {
     const stdin = invocation.stdin;
     if (!code) {
       const readsStdin = invocation.argv.slice(1).every((word) => word.value.startsWith('-') || word.value === '-');
-      if (readsStdin && stdin?.kind === 'pipe' && producedText(stdin.producer) === undefined) {
+      if (readsStdin && stdin?.kind === 'pipe' && literalOutput(stdin.producer) === undefined) {
         this.unknownPayload(invocation.name, producerOrigin(stdin.producer), stdin.producer.text, invocation);
       }
       return [];
@@ -91,7 +117,7 @@ export class Unwrapper {
     for (const argv of [...effects.spawns, ...effects.deletes]) {
       started.push(...this.run.run(argv, new Map(), [], scope, innerFrame, argv.map((word) => word.value).join(' ')));
     }
-    for (const detail of effects.unknownCode) this.unknownPayload(via, code.dynamic ? 'variable' : 'command', detail, invocation);
+    for (const unknown of effects.unknownCode) this.unknownPayload(via, unknown.decoded ? 'decoder' : 'variable', unknown.detail, invocation);
     return started;
   }
 
@@ -102,32 +128,4 @@ export class Unwrapper {
 
 function wholeWordUnknown(words: readonly Word[]): boolean {
   return words.every((word) => !word.dynamic || word.prefix.trim() === '');
-}
-
-/** The text a literal producer writes to a pipe (`echo 'rm -rf /' | sh`, `cat <<EOF | sh`). */
-function producedText(producer: Invocation): string | undefined {
-  const args = producer.argv.slice(1);
-  if ((producer.name === 'echo' || producer.name === 'printf') && args.every((word) => !word.dynamic)) {
-    const values = args.map((word) => word.value).filter((value) => !/^-[neE]+$/.test(value));
-    return producer.name === 'printf' ? printfText(values) : values.join(' ');
-  }
-  if (producer.name === 'cat' && args.length === 0 && producer.stdin?.kind === 'text' && !producer.stdin.text.startsWith('<')) {
-    return producer.stdin.text;
-  }
-  return undefined;
-}
-
-function printfText(values: readonly string[]): string {
-  const [format = '', ...rest] = values;
-  let index = 0;
-  const text = format.replace(/%[bs]/g, () => rest[index++] ?? '');
-  return [text, ...rest.slice(index)].join(' ').replace(/\\n/g, '\n');
-}
-
-function producerOrigin(producer: Invocation): PayloadOrigin {
-  if (producer.name === 'cat' && producer.argv.length > 1) return 'file';
-  const programs = [producer.name, ...producer.argv.flatMap((word) => word.sources ?? [])];
-  const origin = payloadOrigin(programs.filter(Boolean));
-  if (origin === 'command' && (producer.name === 'echo' || producer.name === 'printf')) return 'variable';
-  return origin;
 }

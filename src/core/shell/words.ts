@@ -77,6 +77,10 @@ export class WordResolver {
         return [{ ...unknown('/dev/fd/63', true), sources: programs }];
       }
       case 'arithmetic_expansion':
+        // `$(( $(cmd) + 1 ))` still runs cmd.
+        for (const inner of node.descendantsOfType(['command_substitution', 'process_substitution'])) {
+          if (inner && outermostWithin(inner, node)) this.onNested(inner, scope);
+        }
         return [unknown(node.text, true)];
       default:
         return [literal(node.text, quoted)];
@@ -126,6 +130,14 @@ export class WordResolver {
   }
 }
 
+/** True when no substitution between `inner` and `root` encloses `inner` (the outer one walks it). */
+function outermostWithin(inner: SyntaxNode, root: SyntaxNode): boolean {
+  for (let parent = inner.parent; parent && parent.id !== root.id; parent = parent.parent) {
+    if (parent.type === 'command_substitution' || parent.type === 'process_substitution') return false;
+  }
+  return true;
+}
+
 function literal(text: string, quoted: boolean): Piece {
   return { text, quoted, known: true, splittable: false };
 }
@@ -149,7 +161,11 @@ function piecesToWords(pieces: readonly Piece[], scope: Scope): Word[] {
   let started = false;
   let sources: string[] | undefined;
   const flush = (): void => {
-    if (started) words.push({ value, prefix: dynamic ? prefix : value, dynamic, glob, ...(sources ? { sources } : {}) });
+    if (started) {
+      const expansions = braceable && !dynamic ? expandBraces(value) : [value];
+      for (const expanded of expansions) words.push({ value: expanded, prefix: dynamic ? prefix : expanded, dynamic, glob, ...(sources ? { sources } : {}) });
+    }
+    braceable = false;
     value = '';
     prefix = '';
     dynamic = false;
@@ -157,7 +173,9 @@ function piecesToWords(pieces: readonly Piece[], scope: Scope): Word[] {
     started = false;
     sources = undefined;
   };
+  let braceable = false;
   const append = (text: string, piece: Piece): void => {
+    if (!piece.quoted && piece.known && /[{}]/.test(text)) braceable = true;
     if (!piece.known && !dynamic) {
       prefix = value;
       dynamic = true;
@@ -170,6 +188,11 @@ function piecesToWords(pieces: readonly Piece[], scope: Scope): Word[] {
   for (const [index, piece] of pieces.entries()) {
     let text = piece.text;
     if (index === 0 && !piece.quoted && piece.known && !piece.splittable) text = expandTilde(text, scope);
+    if (index === 0 && !piece.quoted && /^~[A-Za-z_]/.test(text)) {
+      // `~name` is another user's home: somewhere Airlock cannot see.
+      append(text, { ...piece, known: false });
+      continue;
+    }
     if (!piece.splittable) {
       append(text, piece);
       continue;
@@ -185,7 +208,25 @@ function piecesToWords(pieces: readonly Piece[], scope: Scope): Word[] {
   return words;
 }
 
+const MAX_BRACE_WORDS = 32;
+
+/** Bash brace expansion (`/{etc,usr}`, `~/{,.ssh}`), bounded; ranges and nesting beyond one level stay literal. */
+export function expandBraces(value: string): string[] {
+  const match = /^(.*?)\{([^{}]*,[^{}]*)\}(.*)$/s.exec(value);
+  if (!match) return [value];
+  const [, head = '', body = '', tail = ''] = match;
+  const out: string[] = [];
+  for (const part of body.split(',')) {
+    for (const rest of expandBraces(tail)) {
+      if (out.length >= MAX_BRACE_WORDS) return out;
+      out.push(`${head}${part}${rest}`);
+    }
+  }
+  return out;
+}
+
 function expandTilde(text: string, scope: Scope): string {
+  if (/^~[A-Za-z_][\w.-]*(\/|$)/.test(text)) return text;
   if (text !== '~' && !text.startsWith('~/')) return text;
   const home = scope.variables.get('HOME');
   if (!home || home.dynamic) return text;
