@@ -27,7 +27,8 @@ if (!existsSync(corporaDir)) {
 }
 const commands = loadCommands(corpora);
 
-const fixture = buildFixtureWorkspace();
+// Outside /tmp on purpose, as in the evaluation (see scripts/fixtureWorkspace.mjs); bench/results is gitignored.
+const fixture = buildFixtureWorkspace(process.env.AIRLOCK_FIXTURE_DIR ?? join(repoRoot, 'bench/results'));
 // Both tools see the fake home: `~` must never resolve to the real one.
 process.env.HOME = fixture.home;
 try {

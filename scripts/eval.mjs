@@ -12,7 +12,8 @@
 // --patterns N       how many miss / false-positive command names to print (default 10)
 // --peer             judge with cc-safety-net 2.4.5 in-process instead of Airlock (for comparison)
 //
-// Env: AIRLOCK_CORPORA (corpora folder), AIRLOCK_EVAL_CLI (CLI script to run instead of dist/cli.js).
+// Env: AIRLOCK_CORPORA (corpora folder), AIRLOCK_EVAL_CLI (CLI script to run instead of dist/cli.js),
+// AIRLOCK_FIXTURE_DIR (where the fixture workspace is made; default eval/results, deleted after the run).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -50,7 +51,8 @@ if (!args.peer && !existsSync(cliPath)) {
 }
 
 const started = performance.now();
-const fixture = buildFixtureWorkspace();
+// Outside /tmp on purpose (see fixtureWorkspace.mjs); eval/results is gitignored.
+const fixture = buildFixtureWorkspace(process.env.AIRLOCK_FIXTURE_DIR ?? join(repoRoot, 'eval/results'));
 let exitCode = 0;
 try {
   exitCode = await main();
@@ -308,13 +310,21 @@ function ratio(value, n, d) {
   return d === 0 ? '-' : `${pct(value)} (${n}/${d})`;
 }
 
-/** Misses and false positives grouped by command name, across every scored file, most common first. */
+/**
+ * Distinct missed and falsely stopped commands grouped by command name, most common first. The union
+ * files repeat the other files' rows, so each command counts once however many files hold it.
+ */
 function patterns(results) {
   const group = (key) => {
     const counts = new Map();
+    const seen = new Set();
     for (const r of results) {
       if (r.placeholder) continue;
-      for (const e of r[key]) counts.set(commandName(e.command), (counts.get(commandName(e.command)) ?? 0) + 1);
+      for (const e of r[key]) {
+        if (seen.has(e.command)) continue;
+        seen.add(e.command);
+        counts.set(commandName(e.command), (counts.get(commandName(e.command)) ?? 0) + 1);
+      }
     }
     return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   };

@@ -71,9 +71,14 @@ function git(cwd, ...args) {
 /**
  * Builds the fixture and returns `{ base, root, home, dispose }`: `root` is the repository (judge
  * commands with it as cwd) and `home` the fake home (give it to the engine as HOME).
+ *
+ * `parent` should not be a temp folder: the corpora expect `rm -rf /tmp/*` to be judged as clearing
+ * scratch space, and with the workspace inside /tmp it would (rightly) delete the workspace too.
+ * Real workspaces live in a home or projects folder, so the callers pass a gitignored results folder.
  */
-export function buildFixtureWorkspace() {
-  const base = realpathSync(mkdtempSync(join(tmpdir(), 'airlock-fixture-')));
+export function buildFixtureWorkspace(parent = tmpdir()) {
+  mkdirSync(parent, { recursive: true });
+  const base = realpathSync(mkdtempSync(join(parent, 'airlock-fixture-')));
   const root = join(base, 'shop');
   const home = join(base, 'home', 'fixture');
   writeAll(root, COMMITTED);

@@ -52,6 +52,7 @@ export class DiskProbe implements FileProbe {
   private readonly rootOfDirectory = new Map<string, string | null>();
   private readonly snapshots = new Map<string, GitSnapshot | null>();
   private readonly facts = new Map<string, PathFacts>();
+  private readonly globs = new Map<string, readonly string[] | undefined>();
   private budgetWindowStart = 0;
   private budgetSpent = 0;
 
@@ -84,15 +85,22 @@ export class DiskProbe implements FileProbe {
   }
 
   expandGlob(pattern: string, cwd: string): readonly string[] | undefined {
+    // Cached like `describe`: `rm -rf /tmp/*` reads a large folder, and batches repeat such commands.
+    const key = `${cwd}\0${pattern}`;
+    if (this.globs.has(key)) return this.globs.get(key);
+    let matches: readonly string[] | undefined;
     try {
-      return expandGlob(pattern, cwd, {
+      matches = expandGlob(pattern, cwd, {
         maxMatches: this.options.maxGlobMatches,
         maxDirectories: 5_000,
         maxMillis: 2 * this.options.maxMillis,
       });
     } catch {
-      return undefined;
+      matches = undefined;
     }
+    if (this.globs.size >= MAX_CACHED_FACTS) this.globs.clear();
+    this.globs.set(key, matches);
+    return matches;
   }
 
   /** The git snapshot of the work tree containing `path`, when git could read one. */
