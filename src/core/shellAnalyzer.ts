@@ -2,6 +2,7 @@ import type { Assessment, PathImpact, Reason } from './assessment';
 import { levelOf } from './assessment';
 import type { AnalysisContext } from './context/analysisContext';
 import { signalFindings } from './rules/dynamicCodePack';
+import { flowFindings } from './rules/flows';
 import type { RuleIndex } from './rules/packs';
 import type { Finding } from './rules/rule';
 import { TargetResolver } from './rules/targets';
@@ -43,14 +44,14 @@ export class ShellAnalyzer {
     }
 
     const targets = new TargetResolver(context);
-    const findings: Finding[] = [...signalFindings(signals), ...tamperSignals(signals)];
+    const findings: Finding[] = [...signalFindings(signals), ...tamperSignals(signals), ...flowFindings(run.invocations)];
     for (const invocation of run.invocations) findings.push(...this.judge(invocation, context, targets));
     return summarize(findings, signals);
   }
 
   private judge(invocation: Invocation, context: AnalysisContext, targets: TargetResolver): Finding[] {
     const args = invocation.argv.slice(1).map((word) => word.value);
-    if (args.some((arg) => HELP_FLAGS.has(arg)) || (args.length === 1 && args[0] === '-h')) return [];
+    if (asksForHelp(args)) return [];
     const findings: Finding[] = [];
     for (const rule of this.rules.rulesFor(invocation.name)) {
       const found = rule.check({ invocation, context, targets });
@@ -65,6 +66,21 @@ export class ShellAnalyzer {
       return { ...placed, score: Math.min(placed.score, 5), message: `dry run only: ${placed.message}` };
     });
   }
+}
+
+/**
+ * `rm --help` prints help and does nothing else. Only a help flag that stands first or last counts:
+ * `git restore --source --help x` passes `--help` as a value, and `find / -name --help -delete` deletes.
+ */
+function asksForHelp(args: readonly string[]): boolean {
+  if (args.length === 1 && args[0] === '-h') return true;
+  const first = args[0];
+  const last = args[args.length - 1];
+  const beforeLast = args[args.length - 2] ?? '';
+  if (first !== undefined && HELP_FLAGS.has(first)) return true;
+  if (last === undefined || !HELP_FLAGS.has(last) || args.includes('--')) return false;
+  // After an option, `--help` may be that option's value; after a subcommand word it asks for help.
+  return !beforeLast.startsWith('-') || args.length === 2;
 }
 
 function knownVariables(context: AnalysisContext, cwd: string): Map<string, Word> {

@@ -65,7 +65,8 @@ function score(target: Target, options: DeletionOptions): Scored {
       return { id: 'home-sensitive', score: recursive && !selective ? 85 : 75, message: `${what} ${name} in your home directory: keys, credentials, settings or documents no git can restore` };
     case 'outside':
     case 'home-child': {
-      if (!exists && !target.dynamic) return { id: 'outside', score: recursive ? 35 : 10, message: `${what} ${name} outside the workspace (nothing there now)` };
+      // Nothing is there now, but outside the workspace nothing would restore it if something appears first.
+      if (!exists && !target.dynamic) return { id: 'outside', score: recursive ? 50 : 10, message: `${what} ${name} outside the workspace; Airlock sees nothing there now, and nothing would restore it` };
       if (!recursive) return { id: 'outside', score: 40, message: `${verb} ${name} outside the workspace, where git cannot restore it` };
       return { id: 'outside', score: selective ? 55 : 70, message: `${what} ${name} outside the workspace (${sizeOf(target)}); nothing Airlock sees can restore it` };
     }

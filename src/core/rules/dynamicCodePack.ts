@@ -42,19 +42,23 @@ export function signalFindings(signals: readonly Signal[]): Finding[] {
   return findings;
 }
 
+const CRITICAL_PLACES = new Set(['root', 'system', 'device', 'home', 'workspace-root', 'workspace-ancestor', 'git-dir', 'home-sensitive']);
+
 const dynamicProgram: Rule = {
   id: 'dynamic.program',
   programs: '*',
-  description: 'A program named only at run time (`$CMD args`, `$(which x) args`).',
-  check({ invocation }) {
+  description: 'A program named only at run time (`$CMD args`, `$(which x) args`), worst when pointed at critical paths.',
+  check({ invocation, targets }) {
     if (!invocation.nameDynamic) return undefined;
     const head = invocation.argv[0];
     const network = head?.sources?.some((name) => ['curl', 'wget'].includes(name));
-    return {
-      rule: 'dynamic.program',
-      score: network ? 85 : 25,
-      message: network ? `runs a program whose name is downloaded at run time (${head?.value})` : `runs a program named only at run time (${head?.value ?? '?'})`,
-    };
+    if (network) return { rule: 'dynamic.program.network', score: 85, message: `runs a program whose name is downloaded at run time (${head?.value})` };
+    // Whatever `$TOOL` turns out to be, `$TOOL -rf /` is pointed at the whole filesystem.
+    const critical = invocation.argv.slice(1).filter((word) => !word.value.startsWith('-') || word.value === '-').map((word) => targets.resolve(word, invocation)).find((target) => CRITICAL_PLACES.has(target.place));
+    if (critical) {
+      return { rule: 'dynamic.program.critical-target', score: 70, message: `runs a program named only at run time (${head?.value ?? '?'}) on ${critical.word.value} (${critical.place.replace('-', ' ')})` };
+    }
+    return { rule: 'dynamic.program', score: 25, message: `runs a program named only at run time (${head?.value ?? '?'})` };
   },
 };
 
@@ -64,6 +68,14 @@ const sourceUnknown: Rule = {
   description: '`source <(curl ...)` runs downloaded code in the current shell.',
   check({ invocation }) {
     const file = invocation.argv[1];
+    const stdin = invocation.stdin;
+    if (file && /^(\/dev\/stdin|\/dev\/fd\/0|-)$/.test(file.value) && stdin) {
+      // `source /dev/stdin < /dev/tcp/host/port` runs whatever arrives on standard input.
+      const network = stdin.kind === 'text' ? /^<\/dev\/(tcp|udp)\//.test(stdin.text) : ['curl', 'wget', 'nc', 'ncat', 'socat'].includes(stdin.producer.name);
+      return network
+        ? { rule: 'dynamic.source.network', score: 85, message: `sources ${ORIGIN_SCORES.network.what}` }
+        : { rule: 'dynamic.source.stdin', score: 55, message: 'sources whatever arrives on standard input' };
+    }
     if (!file?.dynamic || !file.sources) return undefined;
     const network = file.sources.some((name) => ['curl', 'wget', 'http', 'xh', 'nc'].includes(name));
     if (!network) return { rule: 'dynamic.source.command', score: 30, message: `sources code printed by ${file.sources.join(', ')}` };

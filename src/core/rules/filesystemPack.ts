@@ -24,7 +24,9 @@ const rm: Rule = {
   check(input) {
     const { words, flags } = operandWords(input);
     const name = input.invocation.name;
-    const recursive = name === 'rimraf' || name === 'del' || hasFlag(flags, '-r', '-R', '--recursive');
+    // Files found by `find -exec rm {}` are every match below the start paths: a recursive delete.
+    const viaFind = input.invocation.via.some((via) => via.startsWith('find -exec') || via.startsWith('find -ok'));
+    const recursive = name === 'rimraf' || name === 'del' || viaFind || hasFlag(flags, '-r', '-R', '--recursive');
     const findings = targetsOf(input, words).map((target) => deletionFinding(target, { recursive, rule: 'fs.rm', verb: 'deletes' }));
     if (hasFlag(flags, '--no-preserve-root')) findings.push({ rule: 'fs.rm.no-preserve-root', score: 100, message: 'turns off rm\'s last protection against deleting /' });
     return findings;
@@ -70,7 +72,7 @@ const shred: Rule = {
 };
 
 const DISK_TOOLS = /^(mkfs(\..+)?|mke2fs|mkswap|mkdosfs|mkntfs|newfs(_.+)?|wipefs|blkdiscard|sgdisk|sfdisk|fdisk|gdisk|parted|cfdisk|zpool|lvremove|vgremove|pvremove|cryptsetup|diskutil|format)$/;
-const DISK_READ_ONLY = /^(-l|--list|-s|--show|print|list|status|info|--help|-h|luksdump|isluks|status)$/i;
+const DISK_READ_ONLY = /^(-l|--list|-s|--show|print|list|status|info|--help|-h|luksDump|isLuks)$/;
 
 const diskTools: Rule = {
   id: 'fs.disk',
@@ -181,8 +183,9 @@ const recursivePermissions: Rule = {
   description: 'Recursive permission or owner changes on wide trees.',
   check(input) {
     const { words, flags } = operandWords(input, { longWithValue: ['reference', 'from'] });
-    if (!hasFlag(flags, '-R', '--recursive')) return undefined;
-    const operands = words.slice(input.invocation.name === 'setfacl' ? 0 : 1);
+    if (!hasFlag(flags, '-R', '--recursive', '--rec', '--recu', '--recur', '--recurs', '--recursi', '--recursiv')) return undefined;
+    // The mode or owner is the first operand, unless `--reference` gives it.
+    const operands = words.slice(input.invocation.name === 'setfacl' || flags.values.has('--reference') ? 0 : 1);
     return targetsOf(input, operands).flatMap((target): Finding[] => {
       const name = target.word.value;
       const verb = `${input.invocation.name} -R`;
@@ -213,10 +216,13 @@ const moveAway: Rule = {
   programs: ['mv'],
   description: 'Moving a tree to /dev/null or moving critical directories away.',
   check(input) {
-    const { words } = operandWords(input, { shortWithValue: 'tS', longWithValue: ['target-directory', 'suffix', 'backup'] });
-    if (words.length < 2) return undefined;
-    const destination = input.targets.resolve(words[words.length - 1] as Word, input.invocation);
-    const sources = targetsOf(input, words.slice(0, -1));
+    const { words, flags } = operandWords(input, { shortWithValue: 'tS', longWithValue: ['target-directory', 'suffix', 'backup'] });
+    const targetDirectory = flags.values.get('-t')?.[0] ?? flags.values.get('--target-directory')?.[0];
+    const destinationWord = targetDirectory !== undefined ? { value: targetDirectory, prefix: targetDirectory, dynamic: false, glob: false } : words[words.length - 1];
+    const sourceWords = targetDirectory !== undefined ? words : words.slice(0, -1);
+    if (!destinationWord || sourceWords.length === 0) return undefined;
+    const destination = input.targets.resolve(destinationWord, input.invocation);
+    const sources = targetsOf(input, sourceWords);
     if (destination.place === 'null-device') {
       return sources.map((source) => deletionFinding(source, { recursive: true, rule: 'fs.mv-null', verb: 'moves to /dev/null (deletes)' }));
     }

@@ -41,9 +41,15 @@ const resetHard: GitRule = {
   description: '`git reset --hard` throws away uncommitted changes.',
   check(git, input) {
     const parsed = parseArgs(values(git.args));
-    if (!hasFlag(parsed, '--hard')) return undefined;
     const repo = repoTarget(git, input);
     const changed = uncommitted(repo);
+    if (hasFlag(parsed, '--merge') && !hasFlag(parsed, '--hard')) {
+      // --merge keeps unstaged changes but resets staged ones: still a loss when there are any.
+      return changed > 0 || !repo.facts?.inGitRepo
+        ? { rule: 'git.reset-merge', score: 55, message: 'git reset --merge resets staged changes, and aborts only on some conflicts' }
+        : undefined;
+    }
+    if (!hasFlag(parsed, '--hard')) return undefined;
     const commit = parsed.operands[0];
     if (changed > 0) {
       return { rule: 'git.reset-hard.uncommitted', score: 75, message: `git reset --hard throws away uncommitted changes to ${plural(changed, 'file')}; git keeps no copy of them`, paths: [pathImpact(repo)] };
@@ -62,8 +68,9 @@ function discardPaths(git: GitCommand, input: RuleInput, words: readonly Word[],
   const targets = (words.length > 0 ? words : [undefined]).map((word) => repoTarget(git, input, word));
   return targets.map((target): Finding => {
     const changed = uncommitted(target);
-    if (target.facts === undefined) {
-      return { rule: `${rule}.unknown`, score: 55, message: `${verb} ${target.word.value}, discarding uncommitted changes Airlock cannot see` };
+    if (target.facts === undefined || !target.facts.exists || !target.facts.inGitRepo) {
+      // A pathspec Airlock cannot see (missing, a pattern, another repository): it may hold changes.
+      return { rule: `${rule}.unknown`, score: 50, message: `${verb} ${target.word.value}, discarding any uncommitted changes there; Airlock cannot see them` };
     }
     if (changed > 0) return { rule: `${rule}.uncommitted`, score: 65, message: `${verb} ${target.word.value}, discarding uncommitted changes to ${plural(changed, 'file')}`, paths: [pathImpact(target)] };
     return { rule: `${rule}.clean`, score: 10, message: `${verb} ${target.word.value}; it has no uncommitted changes now` };
@@ -77,22 +84,30 @@ const checkoutDiscard: GitRule = {
   check(git, input) {
     const args = git.args;
     const parsed = parseArgs(values(args), { shortWithValue: 'bB', longWithValue: ['orphan', 'conflict', 'pathspec-from-file'] });
-    if (hasFlag(parsed, '-b', '-B', '--orphan', '-p', '--patch')) return undefined;
+    // `-f` throws away local changes whatever else the command does, new branch or not.
+    if (hasFlag(parsed, '-f', '--force')) return discardPaths(git, input, [], 'git.checkout-discard', 'git checkout --force overwrites');
+    if (hasFlag(parsed, '-p', '--patch')) return undefined;
+    if (parsed.values.has('--pathspec-from-file')) {
+      return { rule: 'git.checkout-discard.unknown', score: 55, message: `git checkout overwrites the paths listed in ${parsed.values.get('--pathspec-from-file')?.[0] ?? 'a file'}, discarding their uncommitted changes` };
+    }
+    if (hasFlag(parsed, '-b', '-B', '--orphan')) return undefined;
     const dashes = args.findIndex((word) => word.value === '--');
+    const operands = parsed.operandIndexes.filter((index) => dashes === -1 || index < dashes).map((index) => args[index] as Word);
     let paths: Word[];
     if (dashes !== -1) {
       paths = args.slice(dashes + 1);
+    } else if (operands.length >= 2) {
+      // `git checkout <tree-ish> <paths>...`: everything after the first operand is a path.
+      paths = operands.slice(1);
     } else {
-      // Without `--`, an operand that names an existing path (or `.`) is a path, not a branch.
-      paths = parsed.operandIndexes.map((index) => args[index] as Word).filter((word) => {
+      // One operand without `--` is a path only when it names one (or is `.`); otherwise a branch.
+      paths = operands.filter((word) => {
         if (word.value === '.' || word.glob) return true;
         const target = repoTarget(git, input, word);
         return target.facts?.exists === true && target.place !== 'null-device';
       });
     }
-    if (paths.length > 0) return discardPaths(git, input, paths, 'git.checkout-discard', 'git checkout overwrites');
-    if (hasFlag(parsed, '-f', '--force')) return discardPaths(git, input, [], 'git.checkout-discard', 'git checkout --force overwrites');
-    return undefined;
+    return paths.length > 0 ? discardPaths(git, input, paths, 'git.checkout-discard', 'git checkout overwrites') : undefined;
   },
 };
 
@@ -105,6 +120,7 @@ const restore: GitRule = {
     if (hasFlag(parsed, '-S', '--staged') && !hasFlag(parsed, '-W', '--worktree')) return undefined;
     if (hasFlag(parsed, '-p', '--patch')) return undefined;
     const paths = parsed.operandIndexes.map((index) => git.args[index] as Word);
+    if (paths.length === 0 && !parsed.values.has('--pathspec-from-file')) return undefined;
     return discardPaths(git, input, paths, 'git.restore', 'git restore overwrites');
   },
 };
@@ -127,7 +143,9 @@ const clean: GitRule = {
   check(git, input) {
     const parsed = parseArgs(values(git.args), { shortWithValue: 'e', longWithValue: ['exclude'] });
     if (hasFlag(parsed, '-n', '--dry-run')) return undefined;
-    const forced = hasFlag(parsed, '-f', '--force');
+    // `-c clean.requireForce=false` removes git's own safety catch.
+    const unguarded = /^(false|no|off|0)$/i.test(git.config.get('clean.requireforce') ?? '');
+    const forced = unguarded || hasFlag(parsed, '-f', '--force');
     const interactive = hasFlag(parsed, '-i', '--interactive');
     if (!forced && !interactive) return undefined;
     const withIgnored = hasFlag(parsed, '-x', '-X');
@@ -135,7 +153,7 @@ const clean: GitRule = {
     const targets = (paths.length > 0 ? paths : [undefined]).map((word) => repoTarget(git, input, word));
     return targets.map((target): Finding => {
       const facts = target.facts;
-      if (!facts) return { rule: 'git.clean.unknown', score: 60, message: 'git clean -f deletes untracked files Airlock cannot count' };
+      if (!facts || !facts.inGitRepo) return { rule: 'git.clean.unknown', score: 60, message: `git clean -f deletes untracked files under ${target.word.value}, which Airlock cannot count` };
       const untracked = facts.untracked + (withIgnored ? facts.ignored : 0);
       const what = withIgnored ? 'untracked and ignored files (.env files and local data included)' : 'untracked files';
       if (untracked === 0) return { rule: 'git.clean.nothing', score: 15, message: `git clean deletes ${what}; there are none under ${target.word.value} now` };
@@ -163,7 +181,12 @@ const branchDelete: GitRule = {
   check(git) {
     const parsed = parseArgs(values(git.args), { longWithValue: ['set-upstream-to', 'contains', 'merged', 'no-merged', 'points-at', 'sort', 'format'] });
     const deleting = hasFlag(parsed, '-d', '-D', '--delete');
-    if (!deleting) return undefined;
+    if (!deleting) {
+      const moving = hasFlag(parsed, '-f', '--force') && !hasFlag(parsed, '-m', '-M', '-c', '-C', '--move', '--copy') && parsed.operands.length > 0;
+      if (!moving) return undefined;
+      const branch = parsed.operands[0] ?? '';
+      return { rule: 'git.branch-force', score: isProtectedBranch(branch) ? 70 : 50, message: `git branch --force moves ${branch}; commits only on its old position are left to the reflog` };
+    }
     const forced = hasFlag(parsed, '-D', '-f', '--force');
     const remote = hasFlag(parsed, '-r', '--remotes');
     const branches = parsed.operands;
@@ -181,7 +204,7 @@ const tagDelete: GitRule = {
   check(git) {
     const parsed = parseArgs(values(git.args), { shortWithValue: 'mFu', longWithValue: ['message', 'file', 'local-user', 'sort', 'format', 'contains', 'points-at'] });
     if (!hasFlag(parsed, '-d', '--delete')) return undefined;
-    return { rule: 'git.tag-delete', score: 40, message: `git tag -d deletes the tag ${parsed.operands.join(', ')}` };
+    return { rule: 'git.tag-delete', score: 50, message: `git tag -d deletes the tag ${parsed.operands.join(', ')}, a release marker others may rely on` };
   },
 };
 
@@ -235,12 +258,12 @@ const historyRewrite: GitRule = {
         if (args.includes('--analyze') || args.includes('--dry-run')) return undefined;
         return { rule: 'git.history.rewrite', score: 80, message: `git ${git.subcommand} rewrites every commit in the repository's history` };
       case 'reflog':
-        if (args[0] === 'expire' && args.some((arg) => /^--expire(-unreachable)?=(now|all|0)/.test(arg))) return { rule: 'git.history.reflog-expire', score: 65, message: 'git reflog expire --expire=now deletes the record that makes lost commits recoverable' };
-        if (args[0] === 'delete') return { rule: 'git.history.reflog-delete', score: 45, message: 'git reflog delete removes reflog entries that make lost commits recoverable' };
+        if (args[0] === 'expire' && args.some((arg) => /^--expire(-unreachable)?=(now|all|0)/.test(arg) || /^--expire-=/.test(arg))) return { rule: 'git.history.reflog-expire', score: 65, message: 'git reflog expire --expire=now deletes the record that makes lost commits recoverable' };
+        if (args[0] === 'delete') return { rule: 'git.history.reflog-delete', score: 50, message: 'git reflog delete removes reflog entries that make lost commits recoverable' };
         return undefined;
       case 'gc':
       case 'prune':
-        if (args.some((arg) => /^--prune=(now|all)|^--expire=now/.test(arg)) || (git.subcommand === 'prune' && !args.includes('-n') && !args.includes('--dry-run'))) {
+        if (args.some((arg) => /^--prune=(now|all|0)|^--expire=(now|0)/.test(arg)) || /^(now|all|0)$/.test(git.config.get('gc.pruneexpire') ?? '') || (git.subcommand === 'prune' && !args.includes('-n') && !args.includes('--dry-run'))) {
           return { rule: 'git.history.prune', score: 50, message: `git ${git.subcommand} permanently deletes unreachable commits that could still be recovered` };
         }
         return undefined;
@@ -277,12 +300,25 @@ const worktreeRemove: GitRule = {
   description: '`git worktree remove --force` deletes a work tree with uncommitted or untracked files.',
   check(git) {
     const args = values(git.args);
-    if (args[0] !== 'remove' || !args.some((arg) => arg === '-f' || arg === '--force')) return undefined;
+    if (args[0] !== 'remove' || !hasFlag(parseArgs(args.slice(1)), '-f', '--force')) return undefined;
     return { rule: 'git.worktree-remove', score: 60, message: `git worktree remove --force deletes the work tree ${args.filter((arg) => !arg.startsWith('-'))[1] ?? ''} with any uncommitted work in it` };
   },
 };
 
-const GIT_RULES: readonly GitRule[] = [resetHard, checkoutDiscard, restore, switchDiscard, clean, stash, branchDelete, tagDelete, push, historyRewrite, gitRm, worktreeRemove];
+const abort: GitRule = {
+  id: 'git.abort',
+  subcommands: ['merge', 'rebase', 'cherry-pick', 'revert', 'am'],
+  description: '`git merge --abort` (and rebase, cherry-pick, revert, am) throws away conflict resolutions and changes made since.',
+  check(git, input) {
+    if (!git.args.some((word) => word.value === '--abort')) return undefined;
+    const repo = repoTarget(git, input);
+    const changed = uncommitted(repo);
+    if (repo.facts?.inGitRepo && changed === 0) return undefined;
+    return { rule: 'git.abort', score: 55, message: `git ${git.subcommand} --abort resets the work tree, discarding uncommitted changes${changed > 0 ? ` to ${plural(changed, 'file')}` : ''} made since it started` };
+  },
+};
+
+const GIT_RULES: readonly GitRule[] = [abort, resetHard, checkoutDiscard, restore, switchDiscard, clean, stash, branchDelete, tagDelete, push, historyRewrite, gitRm, worktreeRemove];
 
 const git: Rule = {
   id: 'git',

@@ -78,6 +78,8 @@ export function placeOf(path: string, context: PlaceContext): Place {
   const segments = path.split('/').filter(Boolean);
   const lowerSegments = segments.map((segment) => segment.toLowerCase());
   const { home, workspaceRoot } = context;
+  // A bare repository's internals (`backup.git/objects`) are as precious as `.git`.
+  if (lowerSegments.some((segment, index) => segment.endsWith('.git') && /^(objects|refs|hooks|head|packed-refs|config)$/.test(lowerSegments[index + 1] ?? ''))) return 'git-dir';
   if (isInside(path, workspaceRoot)) {
     if (path === workspaceRoot) return 'workspace-root';
     const inner = posixPath.relative(workspaceRoot, path).split('/');
