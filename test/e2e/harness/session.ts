@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { E2eEnvironment } from './environment';
 import type { ProcessGroup, ProcessRegistry } from './processes';
+import { errorMessage, withTimeout } from './results';
 
 /** Chromium as this machine runs it: no sandbox as root, and nothing that reaches for the network. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -79,14 +80,14 @@ export class Session {
       '--user-data-dir', userData, '--extensions-dir', path.join(folder, 'extensions'), '--config', path.join(folder, 'config.yaml'),
       '--vscode-option', 'enable-smoke-test-driver',
     ], { cwd: workspace, env: serverEnvironment(home), logFile: path.join(folder, 'code-server.log') });
-    // Port 0 lets the system pick a free port with no race; code-server reports the one it got.
-    const [, origin] = await server.waitForLine(/HTTP server listening on (http:\/\/[\d.]+:\d+)/, TIMEOUTS.serverListening, 'code-server to listen');
-
-    const context = await chromium.launchPersistentContext(path.join(folder, 'browser'), {
-      executablePath: run.environment.chromium, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 },
-      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
-    });
+    let context: BrowserContext | undefined;
     try {
+      // Port 0 lets the system pick a free port with no race; code-server reports the one it got.
+      const [, origin] = await server.waitForLine(/HTTP server listening on (http:\/\/[\d.]+:\d+)/, TIMEOUTS.serverListening, 'code-server to listen');
+      context = await chromium.launchPersistentContext(path.join(folder, 'browser'), {
+        executablePath: run.environment.chromium, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 },
+        handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+      });
       const page = context.pages()[0] ?? (await context.newPage());
       page.setDefaultTimeout(30_000);
       const browserLog = fs.createWriteStream(path.join(folder, 'browser.log'));
@@ -102,8 +103,11 @@ export class Session {
       await page.goto(`${origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
       return new Session(folder, workspace, origin!, page, automationExit, context, server);
     } catch (error) {
-      await context.close();
-      throw error;
+      // No session to keep artifacts from, and the folder goes with the run: the log's end goes into the error.
+      await context?.close().catch(() => undefined);
+      await server.stop();
+      const log = fs.readFileSync(path.join(folder, 'code-server.log'), 'utf8').split('\n').slice(-20).join('\n');
+      throw new Error(`${errorMessage(error)}\nlast lines of code-server.log:\n${log}`);
     }
   }
 
@@ -111,7 +115,8 @@ export class Session {
   async whenRestored(): Promise<void> {
     await this.page.waitForFunction(() => (globalThis as unknown as AutomationWindow).driver !== undefined, undefined,
       { timeout: TIMEOUTS.workbenchRestored });
-    await this.page.evaluate(() => (globalThis as unknown as AutomationWindow).driver.whenWorkbenchRestored());
+    await withTimeout(this.page.evaluate(() => (globalThis as unknown as AutomationWindow).driver.whenWorkbenchRestored()),
+      TIMEOUTS.workbenchRestored, 'the workbench to restore');
   }
 
   /** Keeps what helps explain a failure: a screenshot and the server and browser logs. */
