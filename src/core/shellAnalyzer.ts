@@ -89,8 +89,8 @@ function knownVariables(context: AnalysisContext, cwd: string): Map<string, Word
     ['PWD', literalWord(cwd)],
     ['IFS', literalWord(' \t\n')],
   ]);
-  const tmp = context.env.TMPDIR;
-  if (tmp) variables.set('TMPDIR', literalWord(tmp));
+  // `$TMPDIR` names the temporary folder by convention; where it is unset, tools fall back to /tmp.
+  variables.set('TMPDIR', literalWord(context.env.TMPDIR || '/tmp'));
   return variables;
 }
 

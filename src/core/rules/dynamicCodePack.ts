@@ -53,6 +53,8 @@ const dynamicProgram: Rule = {
     const head = invocation.argv[0];
     const network = head?.sources?.some((name) => ['curl', 'wget'].includes(name));
     if (network) return { rule: 'dynamic.program.network', score: 85, message: `runs a program whose name is downloaded at run time (${head?.value})` };
+    // `$EDITOR file` and kin name the user's own tools, by convention.
+    if (/^\$\{?(EDITOR|VISUAL|PAGER|BROWSER|GIT_EDITOR)\}?$/.test(head?.value ?? '')) return undefined;
     // Whatever `$TOOL` turns out to be, `$TOOL -rf /` is pointed at the whole filesystem.
     const critical = invocation.argv.slice(1).filter((word) => !word.value.startsWith('-') || word.value === '-').map((word) => targets.resolve(word, invocation)).find((target) => CRITICAL_PLACES.has(target.place));
     if (critical) {

@@ -1,5 +1,6 @@
 import { argValues } from '../shell/ir';
 import type { Word } from '../shell/ir';
+import { parseFind } from '../shell/findExpression';
 import { hasFlag, parseArgs } from '../shell/options';
 import { deletionFinding } from './deletion';
 import type { Finding, Rule, RuleInput, RulePack } from './rule';
@@ -19,15 +20,17 @@ function targetsOf(input: RuleInput, words: readonly Word[]): Target[] {
 
 const rm: Rule = {
   id: 'fs.rm',
-  programs: ['rm', 'rimraf', 'del', 'trash-empty', 'srm', 'unlink'],
+  programs: ['rm', 'rimraf', 'srm', 'unlink'],
   description: 'Deletes files or trees: scored by what the targets hold and whether git can restore it.',
   check(input) {
     const { words, flags } = operandWords(input);
     const name = input.invocation.name;
     // Files found by `find -exec rm {}` are every match below the start paths: a recursive delete.
-    const viaFind = input.invocation.via.some((via) => via.startsWith('find -exec') || via.startsWith('find -ok'));
-    const recursive = name === 'rimraf' || name === 'del' || viaFind || hasFlag(flags, '-r', '-R', '--recursive');
-    const findings = targetsOf(input, words).map((target) => deletionFinding(target, { recursive, rule: 'fs.rm', verb: 'deletes' }));
+    const viaFind = input.invocation.via.find((via) => via.startsWith('find -exec') || via.startsWith('find -ok'));
+    if (viaFind?.endsWith('(empty only)')) return undefined;
+    const recursive = name === 'rimraf' || viaFind !== undefined || hasFlag(flags, '-r', '-R', '--recursive');
+    const selective = viaFind?.endsWith('(matching)') ?? false;
+    const findings = targetsOf(input, words).map((target) => deletionFinding(target, { recursive, rule: 'fs.rm', verb: 'deletes', selective }));
     if (hasFlag(flags, '--no-preserve-root')) findings.push({ rule: 'fs.rm.no-preserve-root', score: 100, message: 'turns off rm\'s last protection against deleting /' });
     return findings;
   },
@@ -45,16 +48,10 @@ const findDelete: Rule = {
   programs: ['find'],
   description: '`find ... -delete` deletes every match below its start paths.',
   check(input) {
-    const args = input.invocation.argv.slice(1);
-    if (!args.some((word) => word.value === '-delete')) return undefined;
-    const starts: Word[] = [];
-    for (const word of args) {
-      if (word.value.startsWith('-') || word.value === '(' || word.value === '!') break;
-      starts.push(word);
-    }
-    const selective = args.some((word) => /^-(i?name|i?path|i?regex|type|size|mtime|mmin|atime|amin|ctime|cmin|newer|empty|user|group|perm|links|wholename|iwholename)$/.test(word.value));
-    const startWords = starts.length > 0 ? starts : [{ value: '.', prefix: '.', dynamic: false, glob: false }];
-    return targetsOf(input, startWords).map((target) => deletionFinding(target, { recursive: true, rule: 'fs.find-delete', verb: 'deletes', selective }));
+    const find = parseFind(input.invocation.argv.slice(1));
+    if (!find.deletes || find.emptyOnly) return undefined;
+    const startWords = find.starts.length > 0 ? find.starts : [{ value: '.', prefix: '.', dynamic: false, glob: false }];
+    return targetsOf(input, startWords).map((target) => deletionFinding(target, { recursive: true, rule: 'fs.find-delete', verb: 'deletes', selective: find.selective }));
   },
 };
 
@@ -71,22 +68,39 @@ const shred: Rule = {
   },
 };
 
-const DISK_TOOLS = /^(mkfs(\..+)?|mke2fs|mkswap|mkdosfs|mkntfs|newfs(_.+)?|wipefs|blkdiscard|sgdisk|sfdisk|fdisk|gdisk|parted|cfdisk|zpool|lvremove|vgremove|pvremove|cryptsetup|diskutil|format)$/;
-const DISK_READ_ONLY = /^(-l|--list|-s|--show|print|list|status|info|--help|-h|luksDump|isLuks)$/;
+const FORMATTERS = /^(mkfs(\..+)?|mke2fs|mkswap|mkdosfs|mkntfs|newfs(_.+)?|wipefs|blkdiscard)$/;
+const PARTITION_EDITORS = new Set(['fdisk', 'gdisk', 'cfdisk', 'parted', 'sfdisk', 'sgdisk']);
+/** sgdisk and sfdisk options that change the table; everything else of theirs reads it. */
+const PARTITION_WRITES = /^(-[ozZdnNgtcCmeGUrs]|--(zap|zap-all|clear|delete|new|largest-new|mbrtogpt|change-name|typecode|partition-guid|disk-guid|randomize-guids|sort|transpose|gpttombr|hybrid|load-backup|move-second-header|delete|wipe|wipe-partitions)(=.*)?)$/;
+const VOLUME_REMOVERS = new Set(['lvremove', 'vgremove', 'pvremove']);
 
 const diskTools: Rule = {
   id: 'fs.disk',
-  programs: ['mkfs', 'mke2fs', 'mkswap', 'mkdosfs', 'mkntfs', 'wipefs', 'blkdiscard', 'sgdisk', 'sfdisk', 'fdisk', 'gdisk', 'parted', 'cfdisk', 'zpool', 'lvremove', 'vgremove', 'pvremove', 'cryptsetup', 'diskutil', 'newfs', 'mkfs.ext4', 'mkfs.ext3', 'mkfs.xfs', 'mkfs.vfat', 'mkfs.btrfs', 'mkfs.fat', 'mkfs.ntfs', 'newfs_apfs', 'newfs_hfs'],
+  programs: ['mkfs', 'mke2fs', 'mkswap', 'mkdosfs', 'mkntfs', 'wipefs', 'blkdiscard', 'sgdisk', 'sfdisk', 'fdisk', 'gdisk', 'parted', 'cfdisk', 'zpool', 'lvremove', 'vgremove', 'pvremove', 'cryptsetup', 'diskutil', 'newfs', 'mkfs.ext4', 'mkfs.ext3', 'mkfs.ext2', 'mkfs.xfs', 'mkfs.vfat', 'mkfs.btrfs', 'mkfs.fat', 'mkfs.ntfs', 'mkfs.exfat', 'newfs_apfs', 'newfs_hfs'],
   description: 'Formats, partitions or wipes disks and volumes.',
   check(input) {
     const { name } = input.invocation;
-    if (!DISK_TOOLS.test(name)) return undefined;
     const args = argValues(input.invocation);
-    if (args.length === 0 || args.some((arg) => DISK_READ_ONLY.test(arg))) return undefined;
-    if (name === 'zpool' && args[0] !== 'destroy' && args[0] !== 'labelclear') return undefined;
-    if (name === 'cryptsetup' && !args.some((arg) => /^(luksformat|erase|luksErase|reencrypt)$/i.test(arg))) return undefined;
-    if (name === 'diskutil' && !args.some((arg) => /^(erase\w*|partitionDisk|zeroDisk|randomDisk|secureErase|reformat|deleteVolume|apfs)$/i.test(arg))) return undefined;
-    return { rule: 'fs.disk', score: 95, message: `${name} rewrites a disk or volume (${args.join(' ').slice(0, 80)}): everything on it is lost` };
+    const text = args.join(' ').slice(0, 80);
+    const lost = (score: number, what: string): Finding => ({ rule: 'fs.disk', score, message: `${name} ${what} (${text}): everything on it is lost` });
+    if (args.length === 0 || args.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V')) return undefined;
+    if (FORMATTERS.test(name)) {
+      const operands = parseArgs(args, { shortWithValue: 'tLUbBcCEgGiIjJlmMNoOrsTvwxS' }).operands;
+      if (operands.some((operand) => operand.startsWith('/dev/'))) return lost(95, 'formats a disk or volume');
+      // Formatting an image file destroys only that file.
+      return operands.flatMap((operand) => overwriteFinding(input.targets.resolve({ value: operand, prefix: operand, dynamic: false, glob: false }, input.invocation), 'fs.disk.file', `${name} formats`) ?? []);
+    }
+    if (PARTITION_EDITORS.has(name)) {
+      if (args.some((arg) => /^(-l|--list|-p|--print|-v|--verify|-L|--list-types|-i|--info|-b|--backup|-d|--dump|-s|--show-size)$/.test(arg) && !(name === 'sgdisk' && PARTITION_WRITES.test(arg))) && !args.some((arg) => PARTITION_WRITES.test(arg))) return undefined;
+      if (name === 'sgdisk' || name === 'sfdisk') return args.some((arg) => PARTITION_WRITES.test(arg)) || name === 'sfdisk' ? lost(90, 'rewrites the partition table') : undefined;
+      if (name === 'parted' && !args.some((arg) => /^(mklabel|mkpart|rm|resizepart|rescue|mktable)$/i.test(arg))) return { rule: 'fs.disk.interactive', score: 60, message: `parted opens ${text} for partitioning` };
+      return name === 'parted' ? lost(90, 'rewrites the partition table') : { rule: 'fs.disk.interactive', score: 60, message: `${name} opens ${text} for interactive partitioning; a wrong key loses the disk` };
+    }
+    if (VOLUME_REMOVERS.has(name)) return lost(90, 'removes an LVM volume');
+    if (name === 'zpool') return /^(destroy|labelclear)$/.test(args[0] ?? '') ? lost(95, `${args[0]}s a ZFS pool`) : undefined;
+    if (name === 'cryptsetup') return args.some((arg) => /^(luksFormat|erase|luksErase|reencrypt|luksKillSlot|luksRemoveKey)$/.test(arg)) ? lost(95, 'reformats or erases an encrypted volume') : undefined;
+    if (name === 'diskutil') return args.some((arg) => /^(erase\w*|partitionDisk|zeroDisk|randomDisk|secureErase|reformat|deleteVolume|apfs)$/i.test(arg)) ? lost(95, 'erases or repartitions a disk') : undefined;
+    return undefined;
   },
 };
 
@@ -120,10 +134,12 @@ export function overwriteFinding(target: Target, rule: string, verb: string): Fi
       return { rule: `${rule}.device`, score: 95, message: `${verb} the disk device ${name}`, paths: [pathImpact(target)] };
     case 'root':
     case 'system':
+      if (facts && !facts.exists) return undefined;
       return { rule: `${rule}.system`, score: 80, message: `${verb} the system file ${name}`, paths: [pathImpact(target)] };
     case 'git-dir':
       return { rule: `${rule}.git-dir`, score: 80, message: `${verb} ${name} inside .git, corrupting the repository`, paths: [pathImpact(target)] };
     case 'home-sensitive':
+      if (facts && !facts.exists) return undefined;
       return { rule: `${rule}.home-sensitive`, score: 65, message: `${verb} ${name} in your home directory (keys, credentials or settings)`, paths: [pathImpact(target)] };
     default:
       if (target.dynamic || !facts?.exists || facts.isDirectory) return undefined;

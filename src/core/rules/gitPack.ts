@@ -96,12 +96,10 @@ const checkoutDiscard: GitRule = {
     let paths: Word[];
     if (dashes !== -1) {
       paths = args.slice(dashes + 1);
-    } else if (operands.length >= 2) {
-      // `git checkout <tree-ish> <paths>...`: everything after the first operand is a path.
-      paths = operands.slice(1);
     } else {
-      // One operand without `--` is a path only when it names one (or is `.`); otherwise a branch.
-      paths = operands.filter((word) => {
+      // Without `--`, git takes an operand as a path only when it names one (`.` and patterns too);
+      // `git checkout <tree-ish> <paths>...` names paths after the first operand.
+      paths = (operands.length >= 2 ? operands.slice(1) : operands).filter((word) => {
         if (word.value === '.' || word.glob) return true;
         const target = repoTarget(git, input, word);
         return target.facts?.exists === true && target.place !== 'null-device';
@@ -118,6 +116,7 @@ const restore: GitRule = {
   check(git, input) {
     const parsed = parseArgs(values(git.args), { shortWithValue: 's', longWithValue: ['source', 'pathspec-from-file', 'conflict'] });
     if (hasFlag(parsed, '-S', '--staged') && !hasFlag(parsed, '-W', '--worktree')) return undefined;
+    if (hasFlag(parsed, '--no-worktree')) return undefined;
     if (hasFlag(parsed, '-p', '--patch')) return undefined;
     const paths = parsed.operandIndexes.map((index) => git.args[index] as Word);
     if (paths.length === 0 && !parsed.values.has('--pathspec-from-file')) return undefined;
@@ -233,7 +232,8 @@ const push: GitRule = {
     if (forced || leaseOnly) {
       const where = protectedTargets.length > 0 ? `the protected branch ${protectedTargets.join(', ')}` : destinations.length > 0 ? destinations.join(', ') : 'the current branch';
       let score = protectedTargets.length > 0 ? 90 : destinations.length > 0 ? 70 : 75;
-      if (leaseOnly) score = protectedTargets.length > 0 ? 60 : 30;
+      // The lease refuses to overwrite commits this clone has not seen, so nobody else's work is lost.
+      if (leaseOnly) score = protectedTargets.length > 0 ? 45 : 30;
       findings.push({
         rule: leaseOnly ? 'git.push.force-with-lease' : protectedTargets.length > 0 ? 'git.push.force-protected' : 'git.push.force',
         score,
@@ -326,7 +326,8 @@ const git: Rule = {
   description: 'Git operations that lose work or rewrite shared history.',
   check(input) {
     const parsed = parseGit(input.invocation);
-    if (!parsed) return undefined;
+    // `-h` anywhere asks git for a subcommand's usage and runs nothing.
+    if (!parsed || parsed.args.some((word) => word.value === '-h' || word.value === '--help')) return undefined;
     return GIT_RULES.filter((rule) => rule.subcommands.includes(parsed.subcommand)).flatMap((rule) => {
       const found = rule.check(parsed, input);
       return found === undefined ? [] : Array.isArray(found) ? found : [found as Finding];

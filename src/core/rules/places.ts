@@ -73,7 +73,7 @@ function isInside(path: string, dir: string): boolean {
 export function placeOf(path: string, context: PlaceContext): Place {
   const lower = path.toLowerCase();
   if (path === '/' || /^[a-z]:\/?$/i.test(path)) return 'root';
-  if (NULL_DEVICES.has(path) || path.startsWith('/dev/fd/')) return 'null-device';
+  if (NULL_DEVICES.has(path) || /^\/dev\/(fd\/|tty|pts\/|console$|ptmx$|random$|urandom$|full$)/.test(path)) return 'null-device';
   if (BLOCK_DEVICE.test(path)) return 'device';
   const segments = path.split('/').filter(Boolean);
   const lowerSegments = segments.map((segment) => segment.toLowerCase());

@@ -1,4 +1,5 @@
 import type { Invocation, Word } from '../shell/ir';
+import { parseFind } from '../shell/findExpression';
 import { parseArgs } from '../shell/options';
 import type { Signal } from '../shell/signals';
 import type { Finding, Rule, RuleInput, RulePack } from './rule';
@@ -49,9 +50,8 @@ function writtenWords(invocation: Invocation): Word[] {
       return output ? [{ ...output, value: output.value.slice(3), prefix: output.prefix.slice(3) }] : [];
     }
     case 'find': {
-      if (!args.some((word) => word.value === '-delete')) return [];
-      const firstExpression = args.findIndex((word) => word.value.startsWith('-'));
-      return args.slice(0, firstExpression);
+      const find = parseFind(args);
+      return find.deletes ? [...find.starts] : [];
     }
     default:
       return [];
@@ -97,7 +97,10 @@ const shellGuard: Rule = {
         return args.some((arg) => arg === '+T' || (arg === '+o' && args.includes('functrace'))) ? found(`set ${args.join(' ')}`) : undefined;
       case 'bind':
       case 'bindkey':
-        return args.some((arg) => /\\C-m|\\r|\^M|\\n|\^J|\\C-j|accept-line|-r|--erase|-e/.test(arg)) ? found(`${invocation.name} ${args.join(' ')} rebinds the Enter key`) : undefined;
+        // Only bindings of Enter (^M, ^J, \r, \n) or of the accept-line widget touch the guard.
+        return args.some((arg, index) => /^(\\C-m|\\r|\^M|\\n|\^J|\\C-j|"\\C-m"|"\\r")$|^"?(\\C-m|\\r|\\C-j|\\n)"?:|accept-line/.test(arg) && !(index > 0 && args[index - 1] === '-s' && !/accept-line/.test(arg)))
+          ? found(`${invocation.name} ${args.join(' ')} rebinds the Enter key`)
+          : undefined;
       case 'zle':
       case 'add-zle-hook-widget':
         return args.some((arg) => /accept-line|airlock/i.test(arg)) ? found(`${invocation.name} ${args.join(' ')}`) : undefined;

@@ -119,7 +119,7 @@ const DYNAMIC_CODE: Readonly<Record<Language, RegExp>> = {
   perl: /\beval\s*(?![{"'])|decode_base64|MIME::Base64/,
   ruby: /\beval\s*\((?!\s*["'])|\binstance_eval|Base64\.decode64|\.unpack1?\(\s*["']m/,
   php: /\beval\s*\(|base64_decode|assert\s*\(\s*\$|create_function/,
-  awk: /\|\s*getline|print\s*[^|]*\|\s*"(sh|bash)/,
+  awk: /(?!)/,
 };
 
 const DECODING = /b64decode|base64|atob\s*\(|decode64|unpack1?\(\s*["']m|codecs\.decode|fromCharCode/i;
@@ -198,6 +198,11 @@ export function scanCode(source: InterpreterCode, home: string | undefined): Cod
   // Ruby, Perl and PHP backticks run shell commands too.
   if (language === 'ruby' || language === 'perl' || language === 'php') {
     for (const match of code.matchAll(/`([^`]+)`/g)) commands.push(match[1] ?? '');
+  }
+  // awk runs `"cmd" | getline` and `print | "cmd"` through the shell.
+  if (language === 'awk') {
+    for (const match of code.matchAll(/"((?:[^"\\]|\\.)*)"\s*\|\s*getline|\|\s*"((?:[^"\\]|\\.)*)"/g)) commands.push(unescape(match[1] ?? match[2] ?? ''));
+    if (/[^"\s]\s*\|\s*getline/.test(code.replace(/"(?:[^"\\]|\\.)*"\s*\|\s*getline/g, ''))) unknown('awk runs a command built at run time');
   }
 
   for (const match of code.matchAll(DELETE_CALLS[language])) {

@@ -2,6 +2,7 @@ import type { Invocation, Word } from './ir';
 import { dynamicWord, literalWord } from './ir';
 import { literalOutput } from './literalOutput';
 import { parseArgs } from './options';
+import { parseFind } from './findExpression';
 import type { OptionSpec } from './options';
 
 /**
@@ -237,49 +238,23 @@ function knownStdinItems(invocation: Invocation, byLine: boolean): string[] | un
   return text.split(byLine ? /\n/ : /\s+/).map((item) => item.trim()).filter(Boolean);
 }
 
-const FIND_EXEC_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
-
-/** `find -H -L -P -D opts -O3` come before the start paths. */
-export function findStartIndex(args: readonly Word[]): number {
-  let index = 0;
-  while (index < args.length) {
-    const value = args[index]?.value ?? '';
-    if (/^-[HLP]$|^-O\d$/.test(value)) index++;
-    else if (value === '-D') index += 2;
-    else break;
-  }
-  return index;
-}
-
 function unwrapFindExec(args: readonly Word[]): Unwrapped[] {
-  const starts: Word[] = [];
-  let index = findStartIndex(args);
-  for (; index < args.length; index++) {
-    const value = args[index]?.value ?? '';
-    if (value.startsWith('-') || value === '(' || value === '!') break;
-    starts.push(args[index] as Word);
-  }
-  const startText = starts.length > 0 ? starts.map((word) => word.value).join(' ') : '.';
-  const found: Unwrapped[] = [];
-  for (; index < args.length; index++) {
-    const action = args[index]?.value ?? '';
-    if (!FIND_EXEC_ACTIONS.has(action)) continue;
-    const inner: Word[] = [];
-    for (index++; index < args.length; index++) {
-      const value = args[index]?.value ?? '';
-      if (value === ';' || value === '+') break;
-      // `{}` is each file found: only known to lie below the start paths.
-      inner.push(value.includes('{}') ? dynamicWord(value.replace('{}', startText), startText) : (args[index] as Word));
-    }
-    if (inner.length > 0) found.push({ kind: 'argv', argv: inner, via: `find ${action}` });
-  }
-  return found;
+  const find = parseFind(args);
+  const startText = find.starts.length > 0 ? find.starts.map((word) => word.value).join(' ') : '.';
+  // The via names how much find selects, so a deleting rule can tell "every file" from "matching files".
+  const scope = find.emptyOnly ? ' (empty only)' : find.selective ? ' (matching)' : '';
+  return find.execs.map(({ action, argv }) => ({
+    kind: 'argv',
+    // `{}` is each file found: only known to lie below the start paths.
+    argv: argv.map((word) => (word.value.includes('{}') ? dynamicWord(word.value.replace('{}', startText), startText) : word)),
+    via: `find ${action}${scope}`,
+  }));
 }
 
 function unwrapParallel(args: readonly Word[]): Unwrapped[] {
   const separator = args.findIndex((word) => word.value === ':::' || word.value === '::::');
   const command = separator === -1 ? args : args.slice(0, separator);
-  const parsed = parseArgs(values(command), { shortWithValue: 'jSdIEaX', longWithValue: ['jobs', 'sshlogin', 'delimiter', 'joblog', 'results', 'arg-file'], stopAtOperand: true });
+  const parsed = parseArgs(values(command), { shortWithValue: 'jSdIEaXnNL', longWithValue: ['jobs', 'sshlogin', 'delimiter', 'joblog', 'results', 'arg-file', 'block', 'block-size', 'colsep', 'halt', 'timeout', 'tmpdir', 'workdir', 'env', 'max-args', 'max-lines', 'basefile', 'return', 'transferfile', 'retries', 'delay', 'memfree', 'load', 'nice', 'tagstring', 'header', 'recstart', 'recend'], stopAtOperand: true });
   const template = command.slice(parsed.rest);
   const inputs = separator === -1 ? [] : args.slice(separator + 1).filter((word) => !word.value.startsWith(':::'));
   if (template.length === 0) return inputs.slice(0, 16).map((input) => script('parallel', [input]));

@@ -126,6 +126,8 @@ export class Unwrapper {
   }
 }
 
+/** True when the script's text starts with something unknown (`bash -c "$X"`, `eval "$(cmd)"`): nothing to parse. */
 function wholeWordUnknown(words: readonly Word[]): boolean {
-  return words.every((word) => !word.dynamic || word.prefix.trim() === '');
+  const first = words[0];
+  return first !== undefined && first.dynamic && first.prefix.trim() === '';
 }

@@ -16,6 +16,8 @@ interface Piece {
   /** An unquoted expansion: its value is split on whitespace. */
   readonly splittable: boolean;
   readonly sources?: readonly string[];
+  /** A `${X:-default}` whose default is the likely value: the word keeps it as its known prefix. */
+  readonly fallback?: boolean;
 }
 
 /** What the statements inside `$(...)`, backticks or `<(...)` produce, as far as it can be known. */
@@ -126,6 +128,9 @@ export class WordResolver {
     const plain = node.type === 'simple_expansion' || (named.length === 1 && node.text === `\${${name}}`);
     if (plain && known && !known.dynamic) return { text: known.value, quoted, known: true, splittable: !quoted };
     if (plain && known) return { text: known.value, quoted, known: false, splittable: false };
+    // `${X:-/tmp}` with X unknown: the default is what the text says, but X may override it.
+    const fallback = /^\$\{[A-Za-z_]\w*:?[-=]([^}$`]*)\}$/.exec(node.text);
+    if (fallback && !known) return { text: fallback[1] ?? '', quoted, known: false, splittable: false, fallback: true };
     return unknown(node.text, quoted);
   }
 }
@@ -177,7 +182,7 @@ function piecesToWords(pieces: readonly Piece[], scope: Scope): Word[] {
   const append = (text: string, piece: Piece): void => {
     if (!piece.quoted && piece.known && /[{}]/.test(text)) braceable = true;
     if (!piece.known && !dynamic) {
-      prefix = value;
+      prefix = piece.fallback ? value + text : value;
       dynamic = true;
     }
     if (!piece.quoted && piece.known && GLOB_CHARS.test(text) && !piece.splittable) glob = true;
