@@ -28,9 +28,11 @@ export function targetName(target: Target): string {
 /** "12 files, 3.4 MB" with a "+" when counting stopped at a limit. */
 export function sizeOf(target: Target): string {
   const facts = target.facts;
-  if (!facts || !facts.exists) return 'nothing there now';
+  if (!facts) return 'size unknown';
+  if (!facts.exists) return 'nothing there now';
   const more = facts.truncated ? '+' : '';
-  return `${plural(facts.files, 'file')}${more}, ${formatBytes(facts.bytes)}${more}`;
+  const upTo = target.dynamic ? 'up to ' : '';
+  return `${upTo}${plural(facts.files, 'file')}${more}, ${formatBytes(facts.bytes)}${more}`;
 }
 
 /** Files below the target that git cannot bring back: untracked, ignored, or with uncommitted changes. */

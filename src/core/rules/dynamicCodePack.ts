@@ -37,6 +37,9 @@ export function signalFindings(signals: readonly Signal[]): Finding[] {
         break;
       case 'function-defined':
         break;
+      case 'recursion':
+        if (signal.background) findings.push({ rule: 'dynamic.fork-bomb', score: 70, message: `the function ${signal.name} starts copies of itself in pipes or the background: a fork bomb that stops the machine` });
+        break;
     }
   }
   return findings;

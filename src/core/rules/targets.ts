@@ -63,7 +63,8 @@ export class TargetResolver {
     const dir = prefix.endsWith('/') ? prefix : posixPath.dirname(prefix) === '.' ? '' : prefix;
     const path = toAbsolute(dir === '' ? '.' : dir, base);
     if (path === undefined) return unknownTarget(word, undefined);
-    return { word, path, place: placeOf(path, this.places), dynamic: true, remote: undefined, facts: undefined, matches: undefined };
+    // What lies there is an upper bound on what the unknown part can reach.
+    return { word, path, place: placeOf(path, this.places), dynamic: true, remote: undefined, facts: this.describe(path), matches: undefined };
   }
 
   private globTarget(word: Word, pattern: string, base: string | undefined): Target {

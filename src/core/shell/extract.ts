@@ -330,6 +330,11 @@ export class ExtractionRun {
         return this.script(`${alias} ${rest}`, scope, { ...frame, via: [...frame.via, `alias ${head.value}`], depth: frame.depth + 1 });
       }
       const body = scope.functions.get(head.value);
+      if (body !== undefined && frame.via.includes(`function ${head.value}`)) {
+        // A function that calls itself: judged once; `f(){ f|f& }; f` is a fork bomb.
+        this.signal({ kind: 'recursion', name: head.value, background: /&|\|/.test(body) });
+        return [];
+      }
       if (body !== undefined && frame.depth < this.limits.maxDepth) {
         return this.script(body, scope, { ...frame, via: [...frame.via, `function ${head.value}`], depth: frame.depth + 1 });
       }

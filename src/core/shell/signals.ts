@@ -18,4 +18,6 @@ export type Signal =
       readonly detail: string;
       readonly invocation: Invocation;
     }
-  | { readonly kind: 'function-defined'; readonly name: string; readonly text: string };
+  | { readonly kind: 'function-defined'; readonly name: string; readonly text: string }
+  /** A function calling itself; with pipes or `&` it multiplies processes until the machine stops. */
+  | { readonly kind: 'recursion'; readonly name: string; readonly background: boolean };

@@ -128,9 +128,16 @@ export class WordResolver {
     const plain = node.type === 'simple_expansion' || (named.length === 1 && node.text === `\${${name}}`);
     if (plain && known && !known.dynamic) return { text: known.value, quoted, known: true, splittable: !quoted };
     if (plain && known) return { text: known.value, quoted, known: false, splittable: false };
-    // `${X:-/tmp}` with X unknown: the default is what the text says, but X may override it.
-    const fallback = /^\$\{[A-Za-z_]\w*:?[-=]([^}$`]*)\}$/.exec(node.text);
-    if (fallback && !known) return { text: fallback[1] ?? '', quoted, known: false, splittable: false, fallback: true };
+    const operator = /^\$\{[A-Za-z_]\w*(:?[-=+])([^}$`]*)\}$/.exec(node.text);
+    if (operator) {
+      const [, op = '', word = ''] = operator;
+      const set = known !== undefined && !known.dynamic && (known.value !== '' || !op.startsWith(':'));
+      if (op.endsWith('+')) return set ? literal(word, quoted) : known === undefined ? literal('', quoted) : unknown(node.text, quoted);
+      if (set) return { text: known.value, quoted, known: true, splittable: !quoted };
+      // `${X:-/tmp}` with X unknown: the default is the likely value, but X may override it.
+      if (!known || known.dynamic) return { text: word, quoted, known: false, splittable: false, fallback: true };
+      return literal(word, quoted);
+    }
     return unknown(node.text, quoted);
   }
 }
