@@ -39,9 +39,11 @@ async function main(): Promise<number> {
   fs.rmSync(artifacts, { recursive: true, force: true });
 
   const run: RunContext = { environment, processes: new ProcessRegistry(), repoRoot, dir: fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-e2e-')) };
+  // AIRLOCK_E2E_KEEP=1 keeps the sessions' folders (workspaces, user data, logs) to look into afterwards.
+  const keep = process.env['AIRLOCK_E2E_KEEP'] === '1';
   const cleanUpNow = (): void => {
     run.processes.killAllNow();
-    fs.rmSync(run.dir, { recursive: true, force: true });
+    if (keep) console.log(`e2e: kept ${run.dir}`); else fs.rmSync(run.dir, { recursive: true, force: true });
   };
   process.on('exit', cleanUpNow);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
