@@ -199,7 +199,9 @@ const recursivePermissions: Rule = {
   description: 'Recursive permission or owner changes on wide trees.',
   check(input) {
     const { words, flags } = operandWords(input, { longWithValue: ['reference', 'from'] });
-    if (!hasFlag(flags, '-R', '--recursive', '--rec', '--recu', '--recur', '--recurs', '--recursi', '--recursiv')) return undefined;
+    // `find / -exec chmod 000 {} +` reaches every file below / just as -R does.
+    const viaFind = input.invocation.via.some((via) => via.startsWith('find -exec') || via.startsWith('find -ok'));
+    if (!viaFind && !hasFlag(flags, '-R', '--recursive', '--rec', '--recu', '--recur', '--recurs', '--recursi', '--recursiv')) return undefined;
     // The mode or owner is the first operand, unless `--reference` gives it.
     const operands = words.slice(input.invocation.name === 'setfacl' || flags.values.has('--reference') ? 0 : 1);
     return targetsOf(input, operands).flatMap((target): Finding[] => {

@@ -54,7 +54,7 @@ const resetHard: GitRule = {
     if (changed > 0) {
       return { rule: 'git.reset-hard.uncommitted', score: 75, message: `git reset --hard throws away uncommitted changes to ${plural(changed, 'file')}; git keeps no copy of them`, paths: [pathImpact(repo)] };
     }
-    if (repo.facts === undefined || !repo.facts.inGitRepo) {
+    if (repo.facts === undefined || !repo.facts.inGitRepo || !repo.facts.exists) {
       return { rule: 'git.reset-hard.unknown', score: 60, message: 'git reset --hard throws away any uncommitted changes; Airlock cannot see this repository\'s state' };
     }
     if (commit && !/^HEAD$/i.test(commit)) {
@@ -96,10 +96,13 @@ const checkoutDiscard: GitRule = {
     let paths: Word[];
     if (dashes !== -1) {
       paths = args.slice(dashes + 1);
+    } else if (operands.length >= 2) {
+      // `git checkout <tree-ish> <paths>...`: everything after the first operand is a pathspec, which
+      // may match more than Airlock sees (patterns, deleted files), so it is judged even when missing.
+      paths = operands.slice(1);
     } else {
-      // Without `--`, git takes an operand as a path only when it names one (`.` and patterns too);
-      // `git checkout <tree-ish> <paths>...` names paths after the first operand.
-      paths = (operands.length >= 2 ? operands.slice(1) : operands).filter((word) => {
+      // One operand without `--` is a path only when it names one (or is `.` or a pattern).
+      paths = operands.filter((word) => {
         if (word.value === '.' || word.glob) return true;
         const target = repoTarget(git, input, word);
         return target.facts?.exists === true && target.place !== 'null-device';
@@ -230,8 +233,9 @@ const push: GitRule = {
     }
     if (hasFlag(parsed, '--mirror')) findings.push({ rule: 'git.push.mirror', score: 85, message: 'git push --mirror makes the remote match this clone exactly, deleting every branch and tag it lacks' });
     if (hasFlag(parsed, '--prune')) findings.push({ rule: 'git.push.prune', score: 70, message: 'git push --prune deletes remote branches that do not exist locally' });
-    const leaseOnly = [...parsed.flags].some((flag) => flag.startsWith('--force-with-lease')) && !hasFlag(parsed, '-f', '--force');
-    const forced = hasFlag(parsed, '-f', '--force') || refspecs.some((spec) => spec.startsWith('+'));
+    // A `+refspec` forces its ref whatever lease is given.
+    const leaseOnly = [...parsed.flags].some((flag) => flag.startsWith('--force-with-lease')) && !hasFlag(parsed, '-f', '--force') && !refspecs.some((spec) => spec.includes('+'));
+    const forced = hasFlag(parsed, '-f', '--force') || refspecs.some((spec) => spec.startsWith('+') || spec.includes(':+'));
     if (forced || leaseOnly) {
       const where = protectedTargets.length > 0 ? `the protected branch ${protectedTargets.join(', ')}` : destinations.length > 0 ? destinations.join(', ') : 'the current branch';
       let score = protectedTargets.length > 0 ? 90 : destinations.length > 0 ? 70 : 75;
@@ -330,7 +334,9 @@ const git: Rule = {
   check(input) {
     const parsed = parseGit(input.invocation);
     // `-h` anywhere asks git for a subcommand's usage and runs nothing.
-    if (!parsed || parsed.args.some((word) => word.value === '-h' || word.value === '--help')) return undefined;
+    const dashes = parsed?.args.findIndex((word) => word.value === '--') ?? -1;
+    const options = parsed && dashes !== -1 ? parsed.args.slice(0, dashes) : parsed?.args;
+    if (!parsed || options?.some((word) => word.value === '-h' || word.value === '--help')) return undefined;
     return GIT_RULES.filter((rule) => rule.subcommands.includes(parsed.subcommand)).flatMap((rule) => {
       const found = rule.check(parsed, input);
       return found === undefined ? [] : Array.isArray(found) ? found : [found as Finding];

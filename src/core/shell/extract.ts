@@ -41,6 +41,14 @@ const STATEMENT_LISTS = new Set(['program', 'list', 'compound_statement', 'do_gr
 const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
 const SKIPPED = new Set(['comment', 'heredoc_body', 'heredoc_start', 'heredoc_end', 'heredoc_content', 'variable_name', 'word']);
 
+interface ParsedRedirect {
+  readonly redirects: Redirect[];
+  readonly stdin?: Stdin;
+  readonly continuations: { node: SyntaxNode; piped: boolean }[];
+  /** Words the grammar attached to the redirect that belong to the command. */
+  readonly extraArgs?: Word[];
+}
+
 export class ShellExtractor {
   constructor(
     private readonly parser: BashParser,
@@ -152,17 +160,19 @@ export class ExtractionRun {
     const redirects: Redirect[] = [];
     let stdin = frame.stdin;
     const continuations: { node: SyntaxNode; piped: boolean }[] = [];
+    const extraArgs: Word[] = [];
     for (const child of node.namedChildren) {
       if (!child || child === body || !REDIRECTS.has(child.type)) continue;
       const parsed = this.redirect(child, scope, frame);
       redirects.push(...parsed.redirects);
       if (parsed.stdin) stdin = parsed.stdin;
       continuations.push(...parsed.continuations);
+      extraArgs.push(...(parsed.extraArgs ?? []));
     }
     const bodyFrame: Frame = stdin ? { ...frame, stdin } : frame;
     let started: Invocation[];
     if (body?.type === 'command') {
-      started = this.command(body, scope, bodyFrame, redirects);
+      started = this.command(body, scope, bodyFrame, redirects, extraArgs);
     } else {
       started = body ? this.statement(body, scope, bodyFrame) : [];
       // A redirect on a group or on nothing (`> file`) still writes its target.
@@ -177,7 +187,7 @@ export class ExtractionRun {
     return started;
   }
 
-  private redirect(node: SyntaxNode, scope: Scope, frame: Frame): { redirects: Redirect[]; stdin?: Stdin; continuations: { node: SyntaxNode; piped: boolean }[] } {
+  private redirect(node: SyntaxNode, scope: Scope, frame: Frame): ParsedRedirect {
     const continuations: { node: SyntaxNode; piped: boolean }[] = [];
     if (node.type === 'herestring_redirect') {
       const value = node.namedChildren.find((child) => child !== null);
@@ -212,16 +222,19 @@ export class ExtractionRun {
       }
       return { redirects, stdin: { kind: 'text', text: body, dynamic }, continuations };
     }
-    const destination = node.childForFieldName('destination');
+    // tree-sitter-bash hangs words after a redirect (`git >/dev/null reset --hard`) on it as more
+    // destinations; they are the command's arguments.
+    const [destination, ...more] = node.childrenForFieldName('destination').filter((child): child is SyntaxNode => child !== null);
+    const extraArgs = more.flatMap((child) => this.words.resolve(child, scope));
     const descriptor = node.namedChildren.find((child) => child?.type === 'file_descriptor');
     const operator = node.children.find((child) => child !== null && !child.isNamed && child.type !== '\\');
     const op = operator?.type ?? '>';
     const target = destination ? this.words.resolveOne(destination, scope) : dynamicWord('?');
     const redirect: Redirect = { op, fd: descriptor?.text, target };
     if (op === '<') {
-      return { redirects: [redirect], stdin: { kind: 'text', text: `<${target.value}`, dynamic: true }, continuations };
+      return { redirects: [redirect], stdin: { kind: 'text', text: `<${target.value}`, dynamic: true }, continuations, extraArgs };
     }
-    return { redirects: [redirect], continuations };
+    return { redirects: [redirect], continuations, extraArgs };
   }
 
   private assign(node: SyntaxNode, scope: Scope): void {
@@ -291,7 +304,7 @@ export class ExtractionRun {
     return { output, programs };
   }
 
-  private command(node: SyntaxNode, scope: Scope, frame: Frame, outerRedirects: readonly Redirect[]): Invocation[] {
+  private command(node: SyntaxNode, scope: Scope, frame: Frame, outerRedirects: readonly Redirect[], extraArgs: readonly Word[] = []): Invocation[] {
     const outerFrame = this.currentFrame;
     this.currentFrame = frame;
     try {
@@ -308,13 +321,14 @@ export class ExtractionRun {
         } else if (REDIRECTS.has(child.type)) {
           const parsed = this.redirect(child, scope, frame);
           redirects.push(...parsed.redirects);
+          argv.push(...(parsed.extraArgs ?? []));
           if (parsed.stdin) stdin = parsed.stdin;
         } else if (child.type !== 'comment') {
           argv.push(...this.words.resolve(child, scope));
         }
       }
       const commandFrame: Frame = stdin ? { ...frame, stdin } : frame;
-      return this.run(argv, assignments, redirects, scope, commandFrame, node.text);
+      return this.run([...argv, ...extraArgs], assignments, redirects, scope, commandFrame, node.text);
     } finally {
       this.currentFrame = outerFrame;
     }
@@ -382,6 +396,8 @@ export class ExtractionRun {
       } else {
         scope.cwd = posixPath.resolve(scope.cwd, target.value);
       }
+      if (scope.cwd !== undefined) scope.variables.set('PWD', literalWord(scope.cwd));
+      else scope.variables.set('PWD', dynamicWord('$PWD'));
     } else if (invocation.name === 'source' || invocation.name === '.' || invocation.name === 'eval' || invocation.name === 'read' || invocation.name === 'mapfile' || invocation.name === 'readarray') {
       // Code or input Airlock cannot see may now have set any variable.
       for (const [name, value] of scope.variables) {

@@ -84,7 +84,7 @@ export function unwrap(invocation: Invocation): Unwrapped[] {
     case 'find':
       return unwrapFindExec(args);
     case 'parallel':
-      return unwrapParallel(args);
+      return unwrapParallel(args, invocation);
     case 'ssh':
       return [...sshOptionCommands(args), ...unwrapSsh(args)];
     case 'scp':
@@ -187,7 +187,7 @@ function unwrapShell(name: string, args: readonly Word[]): Unwrapped[] {
       continue;
     }
     if (/^-[A-Za-z]*c[A-Za-z]*$/.test(value) || value === '-Command' || value === '-command' || value === '-c') {
-      const body = args[index + 1];
+      const body = args[index + 1]?.value === '--' ? args[index + 2] : args[index + 1];
       return body ? [script(via, [body])] : [];
     }
     if (/^-[A-Za-z]*s[A-Za-z]*$/.test(value)) return [{ kind: 'stdin-script', via: name }];
@@ -204,7 +204,7 @@ function unwrapWatch(args: readonly Word[]): Unwrapped[] {
 }
 
 const XARGS_SPEC: OptionSpec = {
-  shortWithValue: 'adEILnPsJR',
+  shortWithValue: 'adEILnPsJRS',
   longWithValue: ['arg-file', 'delimiter', 'eof', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'],
   stopAtOperand: true,
 };
@@ -251,12 +251,13 @@ function unwrapFindExec(args: readonly Word[]): Unwrapped[] {
   }));
 }
 
-function unwrapParallel(args: readonly Word[]): Unwrapped[] {
+function unwrapParallel(args: readonly Word[], invocation: Invocation): Unwrapped[] {
   const separator = args.findIndex((word) => word.value === ':::' || word.value === '::::');
   const command = separator === -1 ? args : args.slice(0, separator);
   const parsed = parseArgs(values(command), { shortWithValue: 'jSdIEaXnNL', longWithValue: ['jobs', 'sshlogin', 'delimiter', 'joblog', 'results', 'arg-file', 'block', 'block-size', 'colsep', 'halt', 'timeout', 'tmpdir', 'workdir', 'env', 'max-args', 'max-lines', 'basefile', 'return', 'transferfile', 'retries', 'delay', 'memfree', 'load', 'nice', 'tagstring', 'header', 'recstart', 'recend'], stopAtOperand: true });
   const template = command.slice(parsed.rest);
-  const inputs = separator === -1 ? [] : args.slice(separator + 1).filter((word) => !word.value.startsWith(':::'));
+  const stdinItems = separator === -1 ? knownStdinItems(invocation, true) : undefined;
+  const inputs = separator === -1 ? (stdinItems ?? []).map(literalWord) : args.slice(separator + 1).filter((word) => !word.value.startsWith(':::'));
   if (template.length === 0) return inputs.slice(0, 16).map((input) => script('parallel', [input]));
   const runs = inputs.length > 0 ? inputs.slice(0, 16) : [dynamicWord('{parallel input}')];
   return runs.map((input) => {
@@ -286,7 +287,7 @@ function sshOptionCommands(args: readonly Word[]): Unwrapped[] {
   const found: Unwrapped[] = [];
   for (let index = 0; index < args.length; index++) {
     const value = args[index]?.value ?? '';
-    const option = value === '-o' ? (args[++index]?.value ?? '') : /^-[A-Za-z]*o(.+)$/.exec(value)?.[1];
+    const option = value === '-o' ? (args[++index]?.value ?? '') : /^-[A-Za-z]*?o(.+)$/.exec(value)?.[1];
     if (option === undefined) continue;
     const match = SSH_COMMAND_OPTIONS.exec(option.trim());
     const command = match?.[2]?.replace(/^[\s=]+/, '') ?? '';
@@ -307,7 +308,9 @@ function unwrapSocat(args: readonly Word[]): Unwrapped[] {
   return args.flatMap((word): Unwrapped[] => {
     const match = /^(EXEC|SYSTEM):(.*?)(,[a-z-]+(=[^,]*)?)*$/is.exec(word.value);
     if (!match) return [];
-    const command = (match[2] ?? '').replace(/^['"]|['"]$/g, '');
+    const raw = match[2] ?? '';
+    // socat's own quoting: a command wrapped whole in quotes.
+    const command = /^(['"]).*\1$/s.test(raw) && !raw.endsWith('\\"') ? raw.slice(1, -1) : raw;
     return [{ kind: 'script', source: command.replace(/\\"/g, '"'), dynamic: word.dynamic, via: `socat ${match[1]}`, words: [literalWord(command)] }];
   });
 }
