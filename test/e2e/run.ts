@@ -16,6 +16,28 @@ import { runUiSuite } from './harness/uiSuite';
 const repoRoot = path.resolve(__dirname, '..', '..');
 const artifacts = path.join(repoRoot, 'test', 'e2e', 'results');
 
+const RUN_PREFIX = 'airlock-e2e-';
+
+/**
+ * Deletes the folders of earlier runs whose runner is gone without cleaning up (killed by SIGKILL; its
+ * servers died with it, through the watchdog). A folder whose runner is alive belongs to a parallel run.
+ */
+function removeAbandonedRuns(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = Number(new RegExp(`^${RUN_PREFIX}(\\d+)-\\w+$`).exec(name)?.[1]);
+    if (pid > 0 && !isAlive(pid)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function option(name: string): string {
   const index = process.argv.indexOf(name);
   return index >= 0 ? (process.argv[index + 1] ?? '') : '';
@@ -38,7 +60,10 @@ async function main(): Promise<number> {
   // Only the last run's failures are kept, so what is in results/ always belongs to the run just printed.
   fs.rmSync(artifacts, { recursive: true, force: true });
 
-  const run: RunContext = { environment, processes: new ProcessRegistry(), repoRoot, dir: fs.mkdtempSync(path.join(os.tmpdir(), 'airlock-e2e-')) };
+  removeAbandonedRuns();
+  // The runner's pid is in the folder's name, so a later run can tell whether this one is still going.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${RUN_PREFIX}${process.pid}-`));
+  const run: RunContext = { environment, processes: new ProcessRegistry(), repoRoot, dir };
   // AIRLOCK_E2E_KEEP=1 keeps the sessions' folders (workspaces, user data, logs) to look into afterwards.
   const keep = process.env['AIRLOCK_E2E_KEEP'] === '1';
   const cleanUpNow = (): void => {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /**
  * A child started in its own process group, so that stopping it also stops everything it started
@@ -78,8 +79,14 @@ export class ProcessGroup {
 export class ProcessRegistry {
   private readonly groups = new Set<ProcessGroup>();
 
+  /**
+   * Starts `command` under `watchdog.js`, run by the same Node as this runner, as the leader of a new
+   * group. Its stdin is a pipe from this process that is never written to: it closes only when this
+   * process is gone, and then the watchdog kills the group, so not even a SIGKILL here leaves servers behind.
+   */
   start(command: string, args: string[], options: SpawnOptions & { logFile: string }): ProcessGroup {
-    const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(__dirname, 'watchdog.js'), command, ...args],
+      { ...options, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     const group = new ProcessGroup(child, options.logFile);
     // Kept after the leader exits: its grandchildren may still be running in the group.
     this.groups.add(group);
