@@ -49,6 +49,11 @@ export class Workbench {
     return this.page.locator('.part.panel .output-view .view-lines');
   }
 
+  /** An entry of the Output panel's channel list, which updates as extensions create channels. */
+  outputChannel(name: string): Locator {
+    return this.page.locator('.part.panel select.monaco-select-box option', { hasText: exactly(name) }).first();
+  }
+
   /** Opens a new terminal and waits until it has focus and its shell has printed a prompt. */
   async openTerminal(): Promise<void> {
     await this.runCommand('Terminal: Create New Terminal');
@@ -86,7 +91,7 @@ export class Workbench {
     const deadline = Date.now() + timeoutMs;
     const widget = this.page.locator('.quick-input-widget');
     const input = widget.locator('.quick-input-box input');
-    const label = this.page.locator('.label-name', { hasText: new RegExp(`^${rowText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+    const label = this.page.locator('.label-name', { hasText: exactly(rowText) });
     const row = widget.locator('.quick-input-list .monaco-list-row', { has: label }).first();
     for (;;) {
       await this.page.keyboard.press('F1');
@@ -102,6 +107,11 @@ export class Workbench {
     // Done when the box closes, or when the command reuses it for a picker of its own.
     await this.page.waitForFunction(quickOpenMoved, text);
   }
+}
+
+/** A pattern that matches `text` and nothing more. */
+function exactly(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 }
 
 /**
