@@ -20,7 +20,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFixtureWorkspace } from './fixtureWorkspace.mjs';
-import { commandName, formatTable, pct } from './evalReport.mjs';
+import { commandName, domainOf, formatTable, pct } from './evalReport.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corporaDir = resolve(repoRoot, process.env.AIRLOCK_CORPORA ?? '../shared/corpora');
@@ -35,6 +35,8 @@ const PLACEHOLDER_FILES = new Set(['tldr_review_needed.jsonl']);
 // Absolute targets on top of the baseline (fractions).
 const ABSOLUTE_TARGETS = { 'tldr_benign_candidates.jsonl': { maxFpRate: 0.005 } };
 const DEFAULT_TOLERANCE_PP = 0.5;
+// Files whose results are also reported and gated per rule domain.
+const DOMAIN_REPORTS = new Set(['_union_core.jsonl']);
 const PROCESS_TIMEOUT_MS = 10 * 60 * 1000;
 
 const args = parseArgs(process.argv.slice(2));
@@ -213,6 +215,7 @@ function finish(bucket) {
 function score(file, rows, answers) {
   const overall = blank();
   const categories = {};
+  const domains = {};
   const misses = [];
   const falsePositives = [];
   const errors = [];
@@ -224,6 +227,7 @@ function score(file, rows, answers) {
     const stopped = decision === 'ask' || decision === 'deny';
     tally(overall, row.expected, stopped);
     if (row.category !== undefined) tally((categories[row.category] ??= blank()), row.expected, stopped);
+    tally((domains[domainOf(row.command)] ??= blank()), row.expected, stopped);
     if (stopped === (row.expected === 'block')) return;
     const top = answer.reasons?.[0];
     const entry = {
@@ -238,12 +242,13 @@ function score(file, rows, answers) {
     };
     (row.expected === 'block' ? misses : falsePositives).push(entry);
   });
-  for (const bucket of Object.values(categories)) finish(bucket);
+  for (const bucket of [...Object.values(categories), ...Object.values(domains)]) finish(bucket);
   return {
     placeholder: PLACEHOLDER_FILES.has(file),
     judged: rows.length,
     ...finish(overall),
     categories,
+    domains,
     misses,
     falsePositives,
     errors,
@@ -294,6 +299,16 @@ function printReport(results, runtimeSeconds) {
       formatTable(
         ['category', 'recall', 'FP rate'],
         cats.sort(([a], [b]) => a.localeCompare(b)).map(([name, b]) => [name, ratio(b.block.recall, b.block.caught, b.block.total), ratio(b.allow.fpRate, b.allow.fp, b.allow.total)]),
+        '  ',
+      ),
+    );
+  }
+  for (const r of results.filter((x) => DOMAIN_REPORTS.has(x.file))) {
+    console.log(`\n${r.file} by rule domain (a lexical grouping of the commands, not the engine's)`);
+    console.log(
+      formatTable(
+        ['domain', 'recall', 'FP rate'],
+        Object.entries(r.domains).sort(([a], [b]) => a.localeCompare(b)).map(([name, b]) => [name, ratio(b.block.recall, b.block.caught, b.block.total), ratio(b.allow.fpRate, b.allow.fp, b.allow.total)]),
         '  ',
       ),
     );
@@ -355,6 +370,9 @@ function writeBaseline(results) {
   for (const r of results) {
     if (r.placeholder) continue;
     files[r.file] = { minRecall: round(r.block.recall), maxFpRate: round(r.allow.fpRate) };
+    if (DOMAIN_REPORTS.has(r.file)) {
+      files[r.file].domains = Object.fromEntries(Object.entries(r.domains).map(([name, b]) => [name, { minRecall: round(b.block.recall), maxFpRate: round(b.allow.fpRate) }]));
+    }
   }
   const baseline = {
     comment: 'Written by `npm run eval -- --update-baseline`. Per corpus file: the recall the engine must keep and the false-positive rate it must not exceed (fractions); --gate allows tolerancePp percentage points of noise.',
@@ -385,6 +403,17 @@ function gate(results) {
     }
     if (b?.maxFpRate != null && r.allow.fpRate !== null && r.allow.fpRate > b.maxFpRate + tolerance) {
       failures.push(`${r.file}: false-positive rate ${pct(r.allow.fpRate)} rose above the baseline ${pct(b.maxFpRate)}`);
+    }
+    for (const [name, d] of Object.entries(b?.domains ?? {})) {
+      const now = r.domains?.[name];
+      if (!now) continue;
+      // Domains hold fewer rows, so one row moves them more: twice the tolerance.
+      if (d.minRecall != null && now.block.recall !== null && now.block.recall < d.minRecall - 2 * tolerance) {
+        failures.push(`${r.file} (${name}): recall ${pct(now.block.recall)} fell below the baseline ${pct(d.minRecall)}`);
+      }
+      if (d.maxFpRate != null && now.allow.fpRate !== null && now.allow.fpRate > d.maxFpRate + 2 * tolerance) {
+        failures.push(`${r.file} (${name}): false-positive rate ${pct(now.allow.fpRate)} rose above the baseline ${pct(d.maxFpRate)}`);
+      }
     }
     const target = ABSOLUTE_TARGETS[r.file];
     if (target && r.allow.fpRate !== null && r.allow.fpRate > target.maxFpRate) {

@@ -31,3 +31,20 @@ export function commandName(command) {
   }
   return '(empty)';
 }
+
+// Program names by the rule domain they belong to. Issue-by-issue targets are stated per domain
+// (the filesystem, git and dynamic-code rows first; data and infrastructure next).
+const FILESYSTEM_WORDS = /(^|[\s;&|(`'"])(rm|rmdir|unlink|shred|srm|wipe|find|dd|mkfs(\.\w+)?|mke2fs|mkswap|wipefs|fdisk|sfdisk|sgdisk|gdisk|parted|truncate|rsync|chmod|chown|chgrp|crontab|mv|rimraf|cryptsetup|lvremove|vgremove|pvremove|diskutil)\s/;
+const DYNAMIC_WORDS = /(\b(ba|z|da|k|mk|a)?sh\s+(-\w*c|<<|-s\b|-$)|\|\s*(sudo\s+)?(ba|z|da|k)?sh\b|\beval\b|\bsource\b|(^|[\s;&|])\.\s|\bpython[\d.]*\s+-\w*c|\bnode\s+-(e|p)|\bperl\s+-\w*e|\bruby\s+-\w*e|\bphp\s+-r|\bbase64\b|\bxargs\b|\bparallel\b|\bawk\b|\bsocat\b|\bwatch\b)/;
+
+/**
+ * A rough domain for reports: `git`, `filesystem`, `dynamic-code`, or `data-and-infrastructure` for
+ * everything else (databases, HTTP APIs, cloud CLIs). Lexical on purpose: it must not depend on the
+ * engine it is used to judge. Only for reports, never for judging.
+ */
+export function domainOf(command) {
+  if (/(^|[\s;&|(`'"])git\s/.test(command) || /^git\s/.test(command)) return 'git';
+  if (FILESYSTEM_WORDS.test(` ${command} `) || /(^|[^>])>\s*\/(etc|dev)\//.test(command)) return 'filesystem';
+  if (DYNAMIC_WORDS.test(command)) return 'dynamic-code';
+  return 'data-and-infrastructure';
+}

@@ -91,6 +91,8 @@ function knownVariables(context: AnalysisContext, cwd: string): Map<string, Word
   ]);
   // `$TMPDIR` names the temporary folder by convention; where it is unset, tools fall back to /tmp.
   variables.set('TMPDIR', literalWord(context.env.TMPDIR || '/tmp'));
+  // `$SHELL -c '...'` is a shell, whichever.
+  variables.set('SHELL', literalWord(context.env.SHELL || '/bin/sh'));
   return variables;
 }
 

@@ -180,7 +180,7 @@ const rsyncDelete: Rule = {
   description: '`rsync --delete` deletes destination files missing from the source.',
   check(input) {
     const { words, flags } = operandWords(input, { shortWithValue: 'eBfT', longWithValue: ['rsh', 'exclude', 'include', 'filter', 'exclude-from', 'include-from', 'files-from', 'log-file', 'password-file', 'backup-dir', 'suffix', 'temp-dir', 'compare-dest', 'link-dest', 'copy-dest', 'rsync-path', 'chmod', 'chown', 'timeout', 'bwlimit', 'port', 'out-format', 'max-size', 'min-size', 'max-delete', 'partial-dir'] });
-    if (![...flags.flags].some((flag) => flag.startsWith('--delete') || flag === '--remove-source-files')) return undefined;
+    if (![...flags.flags].some((flag) => flag.startsWith('--del') || flag === '--remove-source-files')) return undefined;
     if (hasFlag(flags, '-n', '--dry-run', '--list-only')) return undefined;
     const destination = words[words.length - 1];
     if (!destination || words.length < 2) return undefined;

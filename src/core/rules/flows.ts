@@ -86,6 +86,10 @@ export function flowFindings(invocations: readonly Invocation[]): Finding[] {
     }
     for (const file of downloads(invocation)) tainted.set(key(file, invocation.cwd), 'network');
     const produced = producesFrom(invocation);
+    // `curl x | tee file` writes what it reads into each file.
+    if (produced && invocation.name === 'tee') {
+      for (const word of invocation.argv.slice(1)) if (!word.value.startsWith('-')) tainted.set(key(word.value, invocation.cwd), produced);
+    }
     for (const redirect of invocation.redirects) {
       if (produced && redirect.op.startsWith('>')) tainted.set(key(redirect.target.value, invocation.cwd), produced);
     }

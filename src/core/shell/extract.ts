@@ -4,7 +4,7 @@ import type { Invocation, Redirect, Stdin, Word } from './ir';
 import { dynamicWord, literalWord, normalizeProgramName } from './ir';
 import { Scope } from './scope';
 import type { Signal } from './signals';
-import { Unwrapper } from './unwrapRunner';
+import { Unwrapper, absoluteKey } from './unwrapRunner';
 import { WordResolver } from './words';
 import { literalOutput } from './literalOutput';
 import type { NestedOutput } from './words';
@@ -355,6 +355,7 @@ export class ExtractionRun {
     }
     const invocation = this.record(this.invocation(argv, assignments, redirects, scope, frame, text));
     this.trackShellState(invocation, scope);
+    this.rememberWrittenFiles(invocation, scope);
     return [invocation, ...this.unwrapper.expand(invocation, scope, frame)];
   }
 
@@ -381,6 +382,17 @@ export class ExtractionRun {
       this.invocations.push(invocation);
     }
     return invocation;
+  }
+
+  /** `echo 'rm -rf /' > x.sh; bash x.sh`: a file written with known text can be read back when run. */
+  private rememberWrittenFiles(invocation: Invocation, scope: Scope): void {
+    for (const redirect of invocation.redirects) {
+      if (!redirect.op.startsWith('>') || redirect.target.dynamic) continue;
+      const text = literalOutput(invocation);
+      const key = absoluteKey(redirect.target.value, scope.cwd);
+      if (text === undefined) scope.writtenFiles.delete(key);
+      else scope.writtenFiles.set(key, redirect.op === '>>' ? (scope.writtenFiles.get(key) ?? '') + text : text);
+    }
   }
 
   /** `cd` and `alias` change how the rest of the line runs. */

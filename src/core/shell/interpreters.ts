@@ -1,5 +1,6 @@
 import type { Invocation, Word } from './ir';
 import { dynamicWord, literalWord } from './ir';
+import { decodeAnsiC } from './words';
 
 /**
  * Interpreter one-liners (`python -c`, `node -e`, `perl -e`, `ruby -e`, `php -r`) and scripts fed to
@@ -42,7 +43,7 @@ export function interpreterLanguage(name: string): Language | undefined {
 
 const CODE_FLAGS: Readonly<Record<Language, RegExp>> = {
   python: /^-[A-Za-z]*c$/,
-  node: /^(-e|--eval|-p|--print|eval)$/,
+  node: /^(-[pe]+|--eval|--print|eval)$/,
   perl: /^-[A-Za-z]*[eE]$/,
   ruby: /^-[A-Za-z]*e$/,
   php: /^-r$/,
@@ -126,8 +127,9 @@ const DECODING = /b64decode|base64|atob\s*\(|decode64|unpack1?\(\s*["']m|codecs\
 
 const HOME_EXPRESSIONS = /expanduser\(\s*["']~["']\s*\)|Path\.home\(\)|os\.homedir\(\)|process\.env\.HOME|os\.environ\[\s*["']HOME["']\s*\]|ENV\[\s*["']HOME["']\s*\]|\$ENV\{\s*HOME\s*\}|getenv\(\s*["']HOME["']\s*\)/;
 
+/** String-literal escapes as these languages read them (`\x20`, `\040`, `\n`). */
 function unescape(text: string): string {
-  return text.replace(/\\(.)/g, (_match, char: string) => (char === 'n' ? '\n' : char === 't' ? '\t' : char));
+  return decodeAnsiC(text);
 }
 
 function stringAt(code: string, from: number): string | undefined {

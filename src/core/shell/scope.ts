@@ -12,6 +12,8 @@ export class Scope {
     public cwd: string | undefined,
     /** The host or container the line runs on, when not this machine. */
     readonly remote: string | undefined,
+    /** Files this line wrote with known text (`echo 'rm -rf /' > x.sh`), by absolute path: shared by all scopes of a line. */
+    readonly writtenFiles: Map<string, string> = new Map(),
   ) {}
 
   static root(cwd: string, knownVariables: ReadonlyMap<string, Word>): Scope {
@@ -19,7 +21,7 @@ export class Scope {
   }
 
   child(): Scope {
-    return new Scope(new Map(this.variables), new Map(this.functions), new Map(this.aliases), this.cwd, this.remote);
+    return new Scope(new Map(this.variables), new Map(this.functions), new Map(this.aliases), this.cwd, this.remote, this.writtenFiles);
   }
 
   /** A fresh scope for a script run by another shell (`bash -c`, `ssh host`): only exported facts carry. */
@@ -29,6 +31,6 @@ export class Scope {
       // On another machine nothing about this one holds: not the home, not the working directory.
       for (const name of ['HOME', 'PWD', 'OLDPWD']) variables.delete(name);
     }
-    return new Scope(variables, new Map(), new Map(), remote === undefined ? this.cwd : undefined, remote ?? this.remote);
+    return new Scope(variables, new Map(), new Map(), remote === undefined ? this.cwd : undefined, remote ?? this.remote, remote === undefined ? this.writtenFiles : new Map());
   }
 }

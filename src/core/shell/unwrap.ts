@@ -15,7 +15,11 @@ export type Unwrapped =
   /** Runs shell source text (`bash -c '...'`, `eval`, `ssh host '...'`, `watch '...'`). */
   | { readonly kind: 'script'; readonly source: string; readonly dynamic: boolean; readonly via: string; readonly remote?: string; readonly words: readonly Word[] }
   /** A shell that reads its program from standard input (`curl ... | bash`, `bash <<EOF`). */
-  | { readonly kind: 'stdin-script'; readonly via: string };
+  | { readonly kind: 'stdin-script'; readonly via: string }
+  /** A shell running a script file (`bash x.sh`, `source x.sh`): known when this line wrote it. */
+  | { readonly kind: 'script-file'; readonly file: Word; readonly via: string }
+  /** A shell wired to a network connection (`socat TCP-LISTEN:4444 EXEC:/bin/sh`): a remote shell. */
+  | { readonly kind: 'network-shell'; readonly via: string; readonly detail: string };
 
 interface PrefixWrapper extends OptionSpec {
   /** Operands the wrapper itself takes before the command (`timeout 10s cmd` has one). */
@@ -94,6 +98,19 @@ export function unwrap(invocation: Invocation): Unwrapped[] {
       return unwrapRsyncShell(args);
     case 'socat':
       return unwrapSocat(args);
+    case 'source':
+    case '.':
+      return args[0] ? [{ kind: 'script-file', file: args[0], via: name }] : [];
+    case 'trap':
+      return unwrapTrap(args);
+    case 'tmux':
+      return unwrapTmux(args);
+    case 'tar':
+    case 'gtar':
+    case 'bsdtar':
+      return unwrapTarCommands(args);
+    case 'lvm':
+      return args.length > 0 ? [{ kind: 'argv', argv: args, via: 'lvm' }] : [];
     case 'su':
     case 'sg':
       return unwrapSu(name, args);
@@ -180,9 +197,9 @@ function unwrapShell(name: string, args: readonly Word[]): Unwrapped[] {
     if (value === '--' || !/^[-+]/.test(value)) {
       // A script file (or `-s`/no operand: standard input).
       const operand = value === '--' ? args[index + 1] : args[index];
-      return operand === undefined ? [{ kind: 'stdin-script', via: name }] : [];
+      return operand === undefined ? [{ kind: 'stdin-script', via: name }] : [{ kind: 'script-file', file: operand, via: name }];
     }
-    if (/^[-+][A-Za-z]*[oO]$|^--(rcfile|init-file)$/.test(value) && !/c/.test(value)) {
+    if (/^--(rcfile|init-file)$/.test(value) || (/^[-+][A-Za-z]*[oO]$/.test(value) && !value.includes('c'))) {
       index++;
       continue;
     }
@@ -199,8 +216,9 @@ function unwrapWatch(args: readonly Word[]): Unwrapped[] {
   const parsed = parseArgs(values(args), { shortWithValue: 'nqd', longWithValue: ['interval', 'equexit'], stopAtOperand: true });
   const inner = args.slice(parsed.rest);
   if (inner.length === 0) return [];
-  // watch hands its words to `sh -c` unless told to exec them directly.
-  return parsed.flags.has('-x') || parsed.flags.has('--exec') ? [{ kind: 'argv', argv: inner, via: 'watch' }] : [script('watch', inner)];
+  // watch hands its words to `sh -c` unless told to exec them directly; they are judged as quoted,
+  // the meaning the writer intended, so `watch sh -c 'git reset --hard'` is not missed.
+  return parsed.flags.has('-x') || parsed.flags.has('--exec') ? [{ kind: 'argv', argv: inner, via: 'watch' }] : [{ kind: 'argv', argv: inner, via: 'watch' }];
 }
 
 const XARGS_SPEC: OptionSpec = {
@@ -260,11 +278,11 @@ function unwrapParallel(args: readonly Word[], invocation: Invocation): Unwrappe
   const inputs = separator === -1 ? (stdinItems ?? []).map(literalWord) : args.slice(separator + 1).filter((word) => !word.value.startsWith(':::'));
   if (template.length === 0) return inputs.slice(0, 16).map((input) => script('parallel', [input]));
   const runs = inputs.length > 0 ? inputs.slice(0, 16) : [dynamicWord('{parallel input}')];
-  return runs.map((input) => {
+  return runs.map((input): Unwrapped => {
     const hasPlaceholder = template.some((word) => word.value.includes('{}'));
     const argv = template.map((word) => (word.value.includes('{}') ? { ...input, value: word.value.replace('{}', input.value), prefix: input.dynamic ? '' : word.value.replace('{}', input.value) } : word));
-    // parallel quotes each input when it appends it to the command.
-    return script('parallel', hasPlaceholder ? argv : [...argv, { ...input, value: shellQuote(input.value) }]);
+    // Judged as the separate words the writer meant (parallel itself may join them for a shell).
+    return { kind: 'argv', argv: hasPlaceholder ? argv : [...argv, input], via: 'parallel' };
   });
 }
 
@@ -304,7 +322,13 @@ function unwrapRsyncShell(args: readonly Word[]): Unwrapped[] {
 }
 
 /** `socat ... EXEC:'cmd'` and `SYSTEM:cmd` run a command. */
+const SOCAT_NETWORK = /^(TCP|TCP4|TCP6|UDP|UDP4|UDP6|SSL|OPENSSL|PROXY|SOCKS4A?|SOCKS5|DCCP|SCTP|VSOCK|UDP-DATAGRAM|UDP-RECVFROM|UDP-SENDTO)(-LISTEN|-CONNECT|-L|-RECV|-SENDTO|-RECVFROM)?:/i;
+const BARE_SHELL = /^['"]?(\/\S*\/)?(ba|z|da|k|mk|a)?sh(\s+-\w+)*['"]?$/;
+
 function unwrapSocat(args: readonly Word[]): Unwrapped[] {
+  const network = args.find((word) => SOCAT_NETWORK.test(word.value));
+  const shell = args.find((word) => /^SHELL$/i.test(word.value) || ((/^(EXEC|SYSTEM):/i.test(word.value)) && BARE_SHELL.test(word.value.replace(/^(EXEC|SYSTEM):/i, '').split(',')[0] ?? '')));
+  if (network && shell) return [{ kind: 'network-shell', via: 'socat', detail: `${shell.value} wired to ${network.value}` }];
   return args.flatMap((word): Unwrapped[] => {
     const match = /^(EXEC|SYSTEM):(.*?)(,[a-z-]+(=[^,]*)?)*$/is.exec(word.value);
     if (!match) return [];
@@ -313,6 +337,39 @@ function unwrapSocat(args: readonly Word[]): Unwrapped[] {
     const command = /^(['"]).*\1$/s.test(raw) && !raw.endsWith('\\"') ? raw.slice(1, -1) : raw;
     return [{ kind: 'script', source: command.replace(/\\"/g, '"'), dynamic: word.dynamic, via: `socat ${match[1]}`, words: [literalWord(command)] }];
   });
+}
+
+/** `trap 'cmd' EXIT`: cmd runs when the signal comes, and EXIT always comes. */
+function unwrapTrap(args: readonly Word[]): Unwrapped[] {
+  const action = args[0];
+  if (!action || args.length < 2 || /^(-|-p|-l|--|)$/.test(action.value)) return [];
+  return [{ kind: 'script', source: action.value, dynamic: action.dynamic, via: 'trap', words: [action] }];
+}
+
+const TMUX_RUNNERS = new Set(['new-session', 'new', 'new-window', 'neww', 'split-window', 'splitw', 'respawn-pane', 'respawnp', 'respawn-window', 'respawnw', 'run-shell', 'run', 'if-shell', 'if', 'display-popup', 'popup']);
+
+/** `tmux new-session -d 'cmd'` and kin run a shell command in a new pane. */
+function unwrapTmux(args: readonly Word[]): Unwrapped[] {
+  const at = args.findIndex((word) => TMUX_RUNNERS.has(word.value));
+  if (at === -1) return [];
+  const parsed = parseArgs(values(args.slice(at + 1)), { shortWithValue: 'cefFnstxylLST', stopAtOperand: true });
+  const command = args.slice(at + 1 + parsed.rest);
+  return command.length > 0 ? [script(`tmux ${args[at]?.value ?? ''}`, command.length === 1 ? command : command.map((word) => ({ ...word, value: shellQuote(word.value) })))] : [];
+}
+
+const TAR_COMMAND_OPTIONS = /^--(to-command|info-script|new-volume-script|use-compress-program|rsh-command)=(.*)$|^--checkpoint-action=exec=(.*)$/s;
+
+/** tar runs commands for several options: `-I cmd`, `--to-command=cmd`, `--checkpoint-action=exec=cmd`. */
+function unwrapTarCommands(args: readonly Word[]): Unwrapped[] {
+  const found: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const value = args[index]?.value ?? '';
+    const long = TAR_COMMAND_OPTIONS.exec(value);
+    if (long) found.push(long[2] ?? long[3] ?? '');
+    else if (/^--(to-command|info-script|new-volume-script|use-compress-program|rsh-command)$/.test(value) || /^-[A-Za-z]*[IF]$/.test(value)) found.push(args[++index]?.value ?? '');
+    else if (/^-[A-Za-z]*I./.test(value) && !value.startsWith('--')) found.push(value.slice(value.indexOf('I') + 1));
+  }
+  return found.filter(Boolean).map((command) => ({ kind: 'script', source: command, dynamic: false, via: 'tar', words: [literalWord(command)] }));
 }
 
 function unwrapSu(name: string, args: readonly Word[]): Unwrapped[] {

@@ -77,6 +77,13 @@ export class Unwrapper {
       }
       case 'stdin-script':
         return this.stdinScript(inner.via, invocation, scope, frame);
+      case 'script-file': {
+        const written = inner.file.dynamic ? undefined : scope.writtenFiles.get(absoluteKey(inner.file.value, scope.cwd));
+        return written === undefined ? [] : this.run.script(written, scope.forNestedShell(undefined), frame);
+      }
+      case 'network-shell':
+        this.unknownPayload(inner.via, 'network', inner.detail, invocation);
+        return [];
     }
   }
 
@@ -127,6 +134,11 @@ export class Unwrapper {
 }
 
 /** True when the script's text starts with something unknown (`bash -c "$X"`, `eval "$(cmd)"`): nothing to parse. */
+/** The key under which a file written on this line is remembered. */
+export function absoluteKey(path: string, cwd: string | undefined): string {
+  return path.startsWith('/') || cwd === undefined ? path : `${cwd.replace(/\/$/, '')}/${path.replace(/^\.\//, '')}`;
+}
+
 function wholeWordUnknown(words: readonly Word[]): boolean {
   const first = words[0];
   return first !== undefined && first.dynamic && first.prefix.trim() === '';
