@@ -7,6 +7,7 @@ import type { RuleIndex } from './rules/packs';
 import type { Finding } from './rules/rule';
 import { TargetResolver } from './rules/targets';
 import { tamperSignals } from './rules/tamperPack';
+import { ParseBudgetExceeded } from './shell/bashParser';
 import type { BashParser } from './shell/bashParser';
 import { ExtractionRun, DEFAULT_LIMITS } from './shell/extract';
 import { lenientCommands } from './shell/fallback';
@@ -18,6 +19,7 @@ import type { Signal } from './shell/signals';
 /** Longer lines are not parsed: no agent writes one by hand, and parsing must stay bounded. */
 export const MAX_COMMAND_LENGTH = 256 * 1024;
 const MAX_REASONS = 20;
+const MAX_MESSAGE = 300;
 const HELP_FLAGS = new Set(['--help', '--version', '-help', '--usage']);
 const DRY_RUN = /^(--dry-?run(=(client|server|true|all))?|--dryrun|--what-if|--noop|--simulate|--check)$/i;
 
@@ -32,7 +34,20 @@ export class ShellAnalyzer {
     const guard = inputProblem(command);
     if (guard) return summarize(guard, []);
     if (command.trim() === '') return summarize([], []);
+    try {
+      return this.analyzeParsed(command, cwd, context);
+    } catch (error) {
+      // Whatever went wrong, a line Airlock could not judge is not let through quietly.
+      const budget = error instanceof ParseBudgetExceeded;
+      return summarize([{
+        rule: budget ? 'dynamic.limit.size' : 'engine.error',
+        score: 70,
+        message: budget ? `the command is too large to parse in time (${command.length} characters); Airlock does not guess` : `Airlock could not analyze this command (${error instanceof Error ? error.message : String(error)}); it is not allowed unseen`,
+      }], []);
+    }
+  }
 
+  private analyzeParsed(command: string, cwd: string, context: AnalysisContext): Assessment {
     const scope = Scope.root(cwd, knownVariables(context, cwd));
     const run = new ExtractionRun(this.parser, DEFAULT_LIMITS);
     run.script(command, scope, { via: [], depth: 0 });
@@ -117,7 +132,7 @@ function summarize(findings: readonly Finding[], _signals: readonly Signal[]): A
     const key = `${finding.rule}\u0000${finding.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (reasons.length < MAX_REASONS && finding.score > 0) reasons.push({ rule: finding.rule, score: finding.score, message: finding.message });
+    if (reasons.length < MAX_REASONS && finding.score > 0) reasons.push({ rule: finding.rule, score: finding.score, message: clip(finding.message) });
     if (finding.score >= 20) for (const path of finding.paths ?? []) if (!paths.has(path.path)) paths.set(path.path, path);
   }
   const score = Math.max(0, Math.min(100, sorted[0]?.score ?? 0));
@@ -136,6 +151,11 @@ function summarize(findings: readonly Finding[], _signals: readonly Signal[]): A
       modified: total((path) => path.modified),
     },
   };
+}
+
+/** Reasons quote the command; a megabyte of it helps nobody decide. */
+function clip(message: string): string {
+  return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
 }
 
 function capitalize(text: string): string {

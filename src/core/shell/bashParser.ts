@@ -3,6 +3,16 @@ import type { Node, Tree } from 'web-tree-sitter';
 
 export type SyntaxNode = Node;
 
+const DEFAULT_PARSE_BUDGET_MS = 250;
+
+/** Parsing took longer than its budget: the line is too large to judge. */
+export class ParseBudgetExceeded extends Error {
+  readonly reason = 'parse-budget';
+  constructor(readonly budgetMs: number) {
+    super(`parsing took longer than ${budgetMs} ms`);
+  }
+}
+
 /** The two WebAssembly binaries tree-sitter needs; the host reads them from disk. */
 export interface BashGrammarBinaries {
   readonly runtime: Uint8Array;
@@ -26,10 +36,19 @@ export class BashParser {
     return new BashParser(parser);
   }
 
-  /** Parses and hands the tree to `use`; the tree is freed afterwards, so nodes must not escape. */
-  withTree<T>(source: string, use: (root: SyntaxNode) => T): T {
-    const tree: Tree | null = this.parser.parse(source);
-    if (!tree) throw new Error('tree-sitter returned no tree');
+  /**
+   * Parses and hands the tree to `use`; the tree is freed afterwards, so nodes must not escape.
+   * Parsing stops after `budgetMs` (tens of thousands of words take seconds), and a stopped parse
+   * throws ParseBudgetExceeded, which the analyzer turns into a fail-closed finding.
+   */
+  withTree<T>(source: string, use: (root: SyntaxNode) => T, budgetMs = DEFAULT_PARSE_BUDGET_MS): T {
+    const deadline = performance.now() + budgetMs;
+    const tree: Tree | null = this.parser.parse(source, null, { progressCallback: () => performance.now() > deadline });
+    if (!tree) {
+      // A cancelled parse would otherwise resume on the next call, with the next command's text.
+      this.parser.reset();
+      throw new ParseBudgetExceeded(budgetMs);
+    }
     try {
       return use(tree.rootNode);
     } finally {

@@ -21,9 +21,11 @@ export interface ExtractionLimits {
   readonly maxNodes: number;
   readonly maxInvocations: number;
   readonly maxLoopValues: number;
+  /** Statements inside statements (substitutions, groups, bodies). */
+  readonly maxNesting: number;
 }
 
-export const DEFAULT_LIMITS: ExtractionLimits = { maxDepth: 12, maxNodes: 50_000, maxInvocations: 2_000, maxLoopValues: 16 };
+export const DEFAULT_LIMITS: ExtractionLimits = { maxDepth: 12, maxNodes: 50_000, maxInvocations: 2_000, maxLoopValues: 16, maxNesting: 200 };
 
 export interface Extraction {
   readonly invocations: readonly Invocation[];
@@ -66,6 +68,7 @@ export class ExtractionRun {
   readonly invocations: Invocation[] = [];
   readonly signals: Signal[] = [];
   private nodes = 0;
+  private nesting = 0;
   private stopped = false;
   private readonly words: WordResolver;
   private readonly unwrapper: Unwrapper;
@@ -100,6 +103,20 @@ export class ExtractionRun {
       this.stop('nodes', `more than ${this.limits.maxNodes} syntax nodes`);
       return [];
     }
+    // `$($($(...)))` ten thousand deep would exhaust the stack: nesting is bounded too.
+    if (this.nesting >= this.limits.maxNesting) {
+      this.stop('nodes', `statements nested more than ${this.limits.maxNesting} deep`);
+      return [];
+    }
+    this.nesting++;
+    try {
+      return this.statementAt(node, scope, frame);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private statementAt(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
     if (node.type === 'ERROR' || node.isMissing) {
       this.signal({ kind: 'unparsed', text: node.text.slice(0, 200) });
     }
