@@ -239,7 +239,7 @@ void describe('git pack', () => {
     ['git stash', 'git.stash'],
     ['git stash list', 'git.stash'],
     ['git stash pop', 'git.stash'],
-    ['git branch -d feature/login', 'git.branch-delete.merged'.replace('.merged', '-never')],
+    ['git branch -d feature/login', 'git.branch-delete.uncommitted'],
     ['git tag v1.0', 'git.tag-delete'],
     ['git push origin main', 'git.push'],
     ['git push -u origin feature/login', 'git.push'],
