@@ -84,6 +84,8 @@ const diskTools: Rule = {
     const text = args.join(' ').slice(0, 80);
     const lost = (score: number, what: string): Finding => ({ rule: 'fs.disk', score, message: `${name} ${what} (${text}): everything on it is lost` });
     if (args.length === 0 || args.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V')) return undefined;
+    // wipefs without -a or -o only lists signatures.
+    if (name === 'wipefs' && !args.some((arg) => /^(-[A-Za-z]*a[A-Za-z]*|--all|-o|--offset(=.*)?|-[A-Za-z]*o)$/.test(arg))) return undefined;
     if (FORMATTERS.test(name)) {
       const operands = parseArgs(args, { shortWithValue: 'tLUbBcCEgGiIjJlmMNoOrsTvwxS' }).operands;
       if (operands.some((operand) => operand.startsWith('/dev/'))) return lost(95, 'formats a disk or volume');

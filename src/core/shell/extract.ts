@@ -179,7 +179,7 @@ export class ExtractionRun {
     const continuations: { node: SyntaxNode; piped: boolean }[] = [];
     const extraArgs: Word[] = [];
     for (const child of node.namedChildren) {
-      if (!child || child === body || !REDIRECTS.has(child.type)) continue;
+      if (!child || child.id === body?.id || !REDIRECTS.has(child.type)) continue;
       const parsed = this.redirect(child, scope, frame);
       redirects.push(...parsed.redirects);
       if (parsed.stdin) stdin = parsed.stdin;
@@ -249,7 +249,8 @@ export class ExtractionRun {
     const target = destination ? this.words.resolveOne(destination, scope) : dynamicWord('?');
     const redirect: Redirect = { op, fd: descriptor?.text, target };
     if (op === '<') {
-      return { redirects: [redirect], stdin: { kind: 'text', text: `<${target.value}`, dynamic: true }, continuations, extraArgs };
+      const sources = target.sources ? { sources: target.sources } : {};
+      return { redirects: [redirect], stdin: { kind: 'text', text: `<${target.value}`, dynamic: true, ...sources }, continuations, extraArgs };
     }
     return { redirects: [redirect], continuations, extraArgs };
   }
@@ -296,7 +297,8 @@ export class ExtractionRun {
     const body = node.childForFieldName('body');
     const values: Word[] = [];
     for (const child of node.namedChildren) {
-      if (child && child !== body && child.type !== 'variable_name') values.push(...this.words.resolve(child, scope));
+      // Nodes are new objects on every access: compare ids, never references.
+      if (child && child.id !== body?.id && child.type !== 'variable_name') values.push(...this.words.resolve(child, scope));
     }
     if (!body) return [];
     const known = values.length > 0 && values.length <= this.limits.maxLoopValues && values.every((word) => !word.dynamic && !word.glob);

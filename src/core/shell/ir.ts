@@ -27,7 +27,7 @@ export interface Redirect {
 
 /** Where a program's standard input comes from, when it matters (shells and interpreters reading code). */
 export type Stdin =
-  | { readonly kind: 'text'; readonly text: string; readonly dynamic: boolean }
+  | { readonly kind: 'text'; readonly text: string; readonly dynamic: boolean; readonly sources?: readonly string[] }
   | { readonly kind: 'pipe'; readonly producer: Invocation };
 
 export interface Invocation {

@@ -216,9 +216,10 @@ function unwrapWatch(args: readonly Word[]): Unwrapped[] {
   const parsed = parseArgs(values(args), { shortWithValue: 'nqd', longWithValue: ['interval', 'equexit'], stopAtOperand: true });
   const inner = args.slice(parsed.rest);
   if (inner.length === 0) return [];
-  // watch hands its words to `sh -c` unless told to exec them directly; they are judged as quoted,
-  // the meaning the writer intended, so `watch sh -c 'git reset --hard'` is not missed.
-  return parsed.flags.has('-x') || parsed.flags.has('--exec') ? [{ kind: 'argv', argv: inner, via: 'watch' }] : [{ kind: 'argv', argv: inner, via: 'watch' }];
+  // watch hands its words to `sh -c` unless told to exec them: one word is a script (`watch 'a; b'`);
+  // several are judged as the separate words the writer meant, so `watch sh -c 'git reset --hard'` counts.
+  if (parsed.flags.has('-x') || parsed.flags.has('--exec') || inner.length > 1) return [{ kind: 'argv', argv: inner, via: 'watch' }];
+  return [script('watch', inner)];
 }
 
 const XARGS_SPEC: OptionSpec = {
@@ -258,15 +259,16 @@ function knownStdinItems(invocation: Invocation, byLine: boolean): string[] | un
 
 function unwrapFindExec(args: readonly Word[]): Unwrapped[] {
   const find = parseFind(args);
-  const startText = find.starts.length > 0 ? find.starts.map((word) => word.value).join(' ') : '.';
+  const starts = find.starts.length > 0 ? find.starts.map((word) => word.value) : ['.'];
   // The via names how much find selects, so a deleting rule can tell "every file" from "matching files".
   const scope = find.emptyOnly ? ' (empty only)' : find.selective ? ' (matching)' : '';
-  return find.execs.map(({ action, argv }) => ({
-    kind: 'argv',
-    // `{}` is each file found: only known to lie below the start paths.
-    argv: argv.map((word) => (word.value.includes('{}') ? dynamicWord(word.value.replace('{}', startText), startText) : word)),
-    via: `find ${action}${scope}`,
-  }));
+  return find.execs.flatMap(({ action, argv }) =>
+    starts.slice(0, 8).map((start): Unwrapped => {
+      // `{}` is each file found: known only to lie below the start path, which is a folder.
+      const below = start.endsWith('/') ? start : `${start}/`;
+      return { kind: 'argv', argv: argv.map((word) => (word.value.includes('{}') ? dynamicWord(word.value.replace('{}', `${below}…`), below) : word)), via: `find ${action}${scope}` };
+    }),
+  );
 }
 
 function unwrapParallel(args: readonly Word[], invocation: Invocation): Unwrapped[] {

@@ -93,8 +93,10 @@ export class Unwrapper {
     const withoutStdin: Frame = { via: frame.via, depth: frame.depth };
     if (stdin.kind === 'text') {
       if (stdin.dynamic && stdin.text.startsWith('<')) {
-        const network = /^<\/dev\/(tcp|udp)\//.test(stdin.text);
-        this.unknownPayload(runner, network ? 'network' : 'file', `a script read from ${stdin.text.slice(1)}`, invocation);
+        // `bash < <(curl ...)` reads what the substitution's programs print.
+        const fromPrograms = stdin.sources ? payloadOrigin(stdin.sources) : undefined;
+        const origin = /^<\/dev\/(tcp|udp)\//.test(stdin.text) ? 'network' : fromPrograms && fromPrograms !== 'variable' ? (fromPrograms === 'command' ? 'program' : fromPrograms) : 'file';
+        this.unknownPayload(runner, origin, `a script read from ${stdin.text.slice(1)}`, invocation);
         return [];
       }
       return this.run.script(stdin.text, scope.forNestedShell(undefined), withoutStdin);

@@ -223,14 +223,16 @@ function piecesToWords(pieces: readonly Piece[], scope: Scope): Word[] {
 const MAX_BRACE_WORDS = 32;
 
 /** Bash brace expansion (`/{etc,usr}`, `~/{,.ssh}`), bounded; ranges and nesting beyond one level stay literal. */
-export function expandBraces(value: string): string[] {
+export function expandBraces(value: string, limit = MAX_BRACE_WORDS): string[] {
   const match = /^(.*?)\{([^{}]*,[^{}]*)\}(.*)$/s.exec(value);
   if (!match) return [value];
   const [, head = '', body = '', tail = ''] = match;
+  // The tail is expanded once, to the limit, so fifty groups cost fifty steps, not 2^50.
+  const tails = expandBraces(tail, limit);
   const out: string[] = [];
   for (const part of body.split(',')) {
-    for (const rest of expandBraces(tail)) {
-      if (out.length >= MAX_BRACE_WORDS) return out;
+    for (const rest of tails) {
+      if (out.length >= limit) return out;
       out.push(`${head}${part}${rest}`);
     }
   }
