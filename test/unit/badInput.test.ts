@@ -145,7 +145,7 @@ void describe('pathological nesting (isolated in a worker)', () => {
     assert.notEqual(answer.decision, 'allow');
   });
 
-  void it('10,000 nested $(...) substitutions are answered without throwing', { todo: 'engine gap: the walker recurses once per nesting level and throws RangeError: Maximum call stack size exceeded (from about 1,000 levels); it should stop at its nesting limit (dynamic.limit.nesting)' }, async () => {
+  void it('10,000 nested $(...) substitutions are answered without throwing', async () => {
     const command = `echo ${'$('.repeat(10_000)}rm -rf /${')'.repeat(10_000)}`;
     const answer = await answeredInIsolation(command, '10,000 nested $()');
     assert.notEqual(answer.decision, 'allow');
@@ -174,7 +174,7 @@ void describe('pathological nesting (isolated in a worker)', () => {
     assert.notEqual(answer.decision, 'allow', JSON.stringify(answer));
   });
 
-  void it('many brace groups in one word are answered', { todo: 'engine gap: expandBraces expands the whole tail before checking MAX_BRACE_WORDS, so `echo {a,b}{a,b}...` (50 groups) runs for minutes (2^50 recursion)' }, async () => {
+  void it('many brace groups in one word are answered', async () => {
     // Killed sooner than the others: while this gap stands it always runs into the limit.
     const answer = await answeredInIsolation(`echo ${'{a,b}'.repeat(50)}`, '50 brace groups', 10_000);
     assert.equal(answer.decision, 'allow', JSON.stringify(answer));
@@ -193,7 +193,7 @@ void describe('enormous pipelines and lists (isolated in a worker)', () => {
     assert.notEqual(answer.decision, 'allow', JSON.stringify(answer));
   });
 
-  void it('a 20,000-stage pipeline ending in rm -rf / is answered and not allowed', { todo: 'engine gap: tree-sitter WebAssembly aborts (RuntimeError: Aborted()) on this 120 KB line, and every later analysis in the same process then throws ("table index is out of bounds") until the engine is reloaded' }, async () => {
+  void it('a 20,000-stage pipeline ending in rm -rf / is answered and not allowed', async () => {
     const command = `${Array.from({ length: 20_000 }, () => 'cat').join(' | ')} | xargs rm -rf /`;
     const { answers, timedOut, workerError } = await isolated([command, 'ls']);
     assert.equal(timedOut, false);

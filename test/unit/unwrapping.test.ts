@@ -55,7 +55,7 @@ void describe('prefix wrappers', () => {
     { name: 'stacked wrappers', destructive: 'sudo env FOO=1 nice -n 5 timeout 10 rm -rf /', benign: 'sudo env FOO=1 nice -n 5 timeout 10 ls' },
   ]);
 
-  void it('watch runs its quoted words through sh -c', { todo: "engine gap (since cbf8378): unwrapWatch now passes the words as argv, so `watch -n 5 'rm -rf /'` runs a program named 'rm -rf /' and scores 0; watch(1) without -x joins its words and runs them with sh -c" }, () => {
+  void it('watch runs its quoted words through sh -c', () => {
     assertStopped(fixture, `watch -n 5 'rm -rf /'`, { rule: 'fs.rm.root', level: 'critical' });
     assertAllowed(fixture, `watch -n 5 'ls -la'`);
   });
@@ -101,7 +101,7 @@ void describe('find', () => {
     assertStopped(fixture, String.raw`find ~ -exec rm -rf {} +`, { rule: 'fs.rm.home', level: 'critical' });
   });
 
-  void it('find -exec below a build folder is judged by that folder, not the workspace root', { todo: 'engine bug: {} becomes a dynamic word with prefix "dist"; TargetResolver.dynamicTarget maps a relative one-segment prefix to the cwd, so this reads as deleting the whole workspace (fs.rm.workspace-root, 90)' }, () => {
+  void it('find -exec below a build folder is judged by that folder, not the workspace root', () => {
     assertAllowed(fixture, String.raw`find dist -exec rm -rf {} +`, 'fs.rm.workspace-root');
     assertAllowed(fixture, String.raw`find ./dist -type f -exec rm {} \;`, 'fs.rm.workspace-root');
   });
