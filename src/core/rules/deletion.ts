@@ -56,7 +56,9 @@ function score(target: Target, options: DeletionOptions): Scored {
           ? { id: 'workspace-files', score: 55, message: `${verb} every file at the top of the workspace, ${plural(lost, 'file')} of them not in git` }
           : { id: 'workspace-files', score: 30, message: `${verb} every file at the top of the workspace (all tracked by git)` };
       }
-      if (selective) return { id: 'workspace', score: lost > 0 ? 55 : 35, message: `${what} the workspace (${sizeOf(target)}; ${plural(lost, 'file')} not in git)` };
+      // A pattern-limited cleanup (`-name '*.pyc'`): Airlock cannot count the matches cheaply, so it is
+      // logged, not asked; the whole tree without a pattern is critical below.
+      if (selective) return { id: 'workspace', score: 40, message: `${what} the workspace (${sizeOf(target)}; ${plural(lost, 'file')} not in git)` };
       return { id: 'workspace-root', score: 90, message: `${what} the whole workspace ${name} (${sizeOf(target)}; ${plural(lost, 'file')} not in git)` };
     }
     case 'git-dir':
@@ -77,7 +79,8 @@ function score(target: Target, options: DeletionOptions): Scored {
     case 'workspace':
       return workspaceScore(target, options);
     case 'temp-root':
-      return recursive ? { id: 'temp-root', score: 55, message: `${what} all of ${name}, including other programs' files` } : { id: 'temp', score: 5, message: `${verb} ${name}` };
+      // Temporary folders hold nothing meant to last, but running programs keep sockets and locks there.
+      return recursive ? { id: 'temp-root', score: 40, message: `${what} all of ${name}, including files running programs may still use` } : { id: 'temp', score: 5, message: `${verb} ${name}` };
     case 'temp':
       return { id: 'temp', score: 5, message: `${what} ${name} in a temporary directory` };
     case 'home-cache':
@@ -110,6 +113,6 @@ function workspaceScore(target: Target, { recursive, verb, selective }: Deletion
     facts.ignored > 0 ? `${facts.ignored} ignored by git` : '',
   ].filter(Boolean).join(', ');
   const many = lost >= 10 || (target.matches ?? 0) >= 10;
-  const base = recursive ? (selective ? 50 : 65) : many ? 55 : lost > 1 ? 40 : 30;
+  const base = recursive ? (selective ? 40 : 65) : many ? 55 : lost > 1 ? 40 : 30;
   return { id: 'workspace-unrecoverable', score: base, message: `${what} ${name} (${sizeOf(target)}): ${plural(lost, 'file')} git cannot restore (${detail})` };
 }
