@@ -113,6 +113,6 @@ function workspaceScore(target: Target, { recursive, verb, selective }: Deletion
     facts.ignored > 0 ? `${facts.ignored} ignored by git` : '',
   ].filter(Boolean).join(', ');
   const many = lost >= 10 || (target.matches ?? 0) >= 10;
-  const base = recursive ? (selective ? 40 : 65) : many ? 55 : lost > 1 ? 40 : 30;
+  const base = recursive ? (selective ? 50 : 65) : many ? 55 : lost > 1 ? 40 : 30;
   return { id: 'workspace-unrecoverable', score: base, message: `${what} ${name} (${sizeOf(target)}): ${plural(lost, 'file')} git cannot restore (${detail})` };
 }
