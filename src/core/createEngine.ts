@@ -1,4 +1,7 @@
 import type { Action } from './action';
+import { assessFileDelete, assessFileRead } from './actions/fileDelete';
+import { assessFileWrite } from './actions/fileWrite';
+import { assessMcp, assessTool } from './actions/mcp';
 import type { Assessment } from './assessment';
 import type { AnalysisContext } from './context/analysisContext';
 import type { Engine } from './engine';
@@ -14,9 +17,20 @@ export async function createEngine(binaries: BashGrammarBinaries, packs: readonl
   const shell = new ShellAnalyzer(parser, new RuleIndex(packs));
   return {
     analyze(action: Action, context: AnalysisContext): Assessment {
+      const shellText = (command: string, cwd: string): Assessment => shell.analyze(command, cwd, context);
       switch (action.kind) {
         case 'shell':
           return shell.analyze(action.command, action.cwd ?? context.cwd, context);
+        case 'fileWrite':
+          return assessFileWrite(action, context);
+        case 'fileDelete':
+          return assessFileDelete(action, context);
+        case 'fileRead':
+          return assessFileRead(action, context);
+        case 'mcp':
+          return assessMcp(action, context, shellText);
+        case 'tool':
+          return assessTool(action, context, shellText);
       }
     },
   };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, EMPTY_HEAD, entryLine, GENESIS, sealEntry } from '../../src/core/ledger/entry';
 import type { LedgerEntry, LedgerRecord } from '../../src/core/ledger/entry';
+import type { Action } from '../../src/core/action';
 import { verifyChain } from '../../src/core/ledger/verifyChain';
 import { withFileLock, LedgerLockTimeout } from '../../src/host/ledger/fileLock';
 import { listLedgerFiles, readLedgerLines } from '../../src/host/ledger/ledgerFiles';
@@ -107,7 +108,7 @@ void test('a removed line, a truncation and a consistent rewrite are all detecte
   const entries = readLines(ledgerFile(rewritten.workspace)).map((line) => JSON.parse(line) as LedgerEntry);
   let head = EMPTY_HEAD;
   const forged = entries.map((entry) => {
-    const record = { ...entry, action: { ...entry.action, command: entry.seq === 2 ? 'ls' : entry.action.command } };
+    const record = { ...entry, action: { ...entry.action, command: entry.seq === 2 ? 'ls' : (entry.action as { command: string }).command } as Action };
     const sealed = sealEntry(record, head, sha256Hex);
     head = { hash: sealed.hash, count: sealed.seq };
     return entryLine(sealed);

@@ -78,7 +78,7 @@ void test('export writes JSON lines or CSV, to stdout or a file, with formula ce
   const jsonl = await run('export', '--workspace', workspace);
   assert.equal(jsonl.code, 0);
   assert.deepEqual(
-    jsonl.out.trim().split('\n').map((line) => (JSON.parse(line) as LedgerEntry).action.command),
+    jsonl.out.trim().split('\n').map((line) => ((JSON.parse(line) as LedgerEntry).action as { command?: string }).command),
     ['ls', 'echo "a, b"', '=HYPERLINK("http://x")'],
   );
 

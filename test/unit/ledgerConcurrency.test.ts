@@ -62,7 +62,7 @@ void test(`${WORKERS} processes appending ${EACH} entries each at once: no torn,
     Array.from({ length: total }, (_, i) => i + 1),
   );
   for (let w = 0; w < WORKERS; w++) {
-    const mine = entries.filter((entry) => entry.source === `w${w}`).map((entry) => entry.action.command);
+    const mine = entries.filter((entry) => entry.source === `w${w}`).map((entry) => (entry.action as { command?: string }).command);
     // Each writer's entries are all there, in the order it wrote them.
     assert.deepEqual(mine, Array.from({ length: EACH }, (_, i) => `echo w${w}-${i}`));
   }
