@@ -22,30 +22,30 @@ function assess(action: Action): Assessment {
 }
 const rules = (a: Assessment): string[] => a.reasons.map((r) => r.rule);
 
-test('writing a new file in the workspace scores nothing', () => {
+void test('writing a new file in the workspace scores nothing', () => {
   const a = assess({ kind: 'fileWrite', path: 'src/new.ts', newContent: 'export {};\n' });
   assert.equal(a.score, 0, JSON.stringify(a.reasons));
 });
 
-test('an edit of a committed, clean file is not asked: git restores it', () => {
+void test('an edit of a committed, clean file is not asked: git restores it', () => {
   const a = assess({ kind: 'fileWrite', path: join(fx.repo, 'src/app.ts'), oldContent: 'export const app = 1;\n', newContent: 'export const app = 2;\n', tool: 'Edit' });
   assert.ok(a.score < 50, JSON.stringify(a.reasons));
 });
 
-test('emptying an untracked file asks; emptying a committed one does not', () => {
+void test('emptying an untracked file asks; emptying a committed one does not', () => {
   const untracked = assess({ kind: 'fileWrite', path: 'scratch.txt', oldContent: 'scratch\n', newContent: '' });
   assert.ok(untracked.score >= 50 && rules(untracked).includes('file.empty'), JSON.stringify(untracked.reasons));
   const tracked = assess({ kind: 'fileWrite', path: 'README.md', oldContent: '# fixture\n', newContent: '' });
   assert.ok(tracked.score < 50 && rules(tracked).includes('file.empty'), JSON.stringify(tracked.reasons));
 });
 
-test('removing most lines of a file with uncommitted content asks', () => {
+void test('removing most lines of a file with uncommitted content asks', () => {
   const old = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n');
   const a = assess({ kind: 'fileWrite', path: 'notes/untracked.txt', oldContent: old, newContent: 'line 0\n' });
   assert.ok(rules(a).includes('file.shrink') && a.score >= 50, JSON.stringify(a.reasons));
 });
 
-test("writing the agents' hook files, Airlock's folder or .git is tampering or critical", () => {
+void test("writing the agents' hook files, Airlock's folder or .git is tampering or critical", () => {
   for (const path of ['.claude/settings.json', '.cursor/hooks.json', '.github/hooks/airlock.json', '.airlock/policy.json']) {
     const a = assess({ kind: 'fileWrite', path, newContent: '{}' });
     assert.ok(rules(a).includes('tamper.files') && a.level === 'critical', `${path}: ${JSON.stringify(a.reasons)}`);
@@ -56,14 +56,14 @@ test("writing the agents' hook files, Airlock's folder or .git is tampering or c
   assert.ok(rules(settings).includes('tamper.settings'), JSON.stringify(settings.reasons));
 });
 
-test('writing outside the workspace or into ~/.ssh raises the score', () => {
-  const outside = assess({ kind: 'fileWrite', path: join(fx.home, 'Documents/notes.txt'), newContent: 'x' });
+void test('writing outside the workspace or into ~/.ssh raises the score', () => {
+  const outside = assess({ kind: 'fileWrite', path: join(fx.home, 'other-project/notes.txt'), newContent: 'x' });
   assert.ok(rules(outside).includes('file.write.outside'), JSON.stringify(outside.reasons));
   const ssh = assess({ kind: 'fileWrite', path: join(fx.home, '.ssh/authorized_keys'), newContent: 'ssh-ed25519 AAAA' });
   assert.ok(ssh.score >= 50, JSON.stringify(ssh.reasons));
 });
 
-test('a tool delete scores like rm: an untracked file more than a committed one, a folder of the home critical', () => {
+void test('a tool delete scores like rm: an untracked file more than a committed one, a folder of the home critical', () => {
   const tracked = assess({ kind: 'fileDelete', path: 'src/app.ts' });
   const untracked = assess({ kind: 'fileDelete', path: 'notes/untracked.txt' });
   assert.ok(untracked.score > tracked.score, `${untracked.score} vs ${tracked.score}`);
@@ -74,14 +74,14 @@ test('a tool delete scores like rm: an untracked file more than a committed one,
   assert.ok(rules(hook).includes('tamper.files'));
 });
 
-test('reading a secret is scored low (recorded, not asked); reading code scores nothing', () => {
+void test('reading a secret is scored low (recorded, not asked); reading code scores nothing', () => {
   const env = assess({ kind: 'fileRead', file: '.env' });
   assert.ok(rules(env).includes('secret.read') && env.score > 0 && env.score < 50);
   assert.equal(assess({ kind: 'fileRead', file: 'src/app.ts' }).score, 0);
   assert.equal(assess({ kind: 'fileRead', file: '.env.example' }).score, 0);
 });
 
-test('MCP: destructive tool names ask, reads do not, SQL and shell inside the arguments are read', () => {
+void test('MCP: destructive tool names ask, reads do not, SQL and shell inside the arguments are read', () => {
   const drop = assess({ kind: 'mcp', server: 'railway', tool: 'volumeDelete', args: { volumeId: 'v1' } });
   assert.ok(drop.score >= 50 && rules(drop).includes('mcp.destructive-tool'), JSON.stringify(drop.reasons));
   const read = assess({ kind: 'mcp', server: 'postgres', tool: 'query', args: { sql: 'SELECT * FROM users' } });
@@ -100,7 +100,7 @@ test('MCP: destructive tool names ask, reads do not, SQL and shell inside the ar
   assert.equal(prod.level, 'critical');
 });
 
-test('unknown tools are judged by their input: shell text, GraphQL deletes, a path under a deleting name', () => {
+void test('unknown tools are judged by their input: shell text, GraphQL deletes, a path under a deleting name', () => {
   const shell = assess({ kind: 'tool', tool: 'run_in_terminal', input: { command: 'git status' } });
   assert.equal(shell.score, 0, JSON.stringify(shell.reasons));
   const pocket = assess({ kind: 'tool', tool: 'http', input: { body: '{"query":"mutation { volumeDelete(volumeId: \\"3d2c\\") }"}' } });
