@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import * as net from 'node:net';
+import { BROKER_PROTOCOL_VERSION, frame, MAX_MESSAGE_BYTES, parseBrokerResponse } from '../protocol/brokerMessages';
+import type { BrokerRequest, BrokerResponse } from '../protocol/brokerMessages';
+import { BROKER_SOCKET_ENV, BROKER_TOKEN_ENV, findBrokers, NO_BROKER_ENV } from './broker/brokerRegistry';
+import type { DecisionService, GuardAnswer, GuardRequest } from './decisionService';
+
+export interface BrokerClientOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** The per-user Airlock folder holding the broker registry (tests). */
+  readonly stateRoot?: string;
+  /** How long a broker has to say it holds the request; past it the next broker, then the fallback, is tried. */
+  readonly connectTimeoutMs?: number;
+  /** How long the broker may take to assess a request before it answers or queues it for a person. */
+  readonly assessTimeoutMs?: number;
+  /** Extra wait past the deadline the broker announced, for its own timeout answer to arrive. */
+  readonly answerGraceMs?: number;
+  /** Asks the broker for a shorter wait for a person than the window's setting (tests, impatient callers). */
+  readonly personTimeoutMs?: number;
+  readonly onWarning?: (message: string) => void;
+}
+
+interface Target {
+  readonly socket: string;
+  readonly token: string;
+}
+
+type Outcome =
+  | { readonly kind: 'answer'; readonly answer: GuardAnswer }
+  | { readonly kind: 'approval'; readonly approved: boolean }
+  /** Nobody answered, or the broker refused: the next broker, or the fallback, decides. */
+  | { readonly kind: 'unreachable'; readonly reason: string }
+  /** A broker took the request and then went silent: the fallback decides (and fails closed). */
+  | { readonly kind: 'lost'; readonly reason: string };
+
+/**
+ * The `DecisionService` the CLI uses: asks the window that guards the request's folder (found through
+ * the terminal's environment, then the per-user registry), and when no broker answers in time decides
+ * locally through `fallback`, which fails closed. `AIRLOCK_NO_BROKER=1` skips the broker.
+ */
+export class BrokerDecisionService implements DecisionService {
+  private fallbackService: Promise<DecisionService> | undefined;
+
+  constructor(
+    private readonly fallback: DecisionService | (() => Promise<DecisionService>),
+    private readonly options: BrokerClientOptions = {},
+  ) {}
+
+  async decide(request: GuardRequest): Promise<GuardAnswer> {
+    for (const target of this.targets(request.cwd)) {
+      const outcome = await this.send(target, { v: BROKER_PROTOCOL_VERSION, type: 'decide', id: newId(), token: target.token, request,
+        ...(this.options.personTimeoutMs !== undefined ? { timeoutMs: this.options.personTimeoutMs } : {}) });
+      if (outcome.kind === 'answer') return outcome.answer;
+      this.options.onWarning?.(`the Airlock window at ${target.socket} did not answer (${outcome.kind === 'approval' ? 'wrong reply' : outcome.reason})`);
+      // A broker that held the request and went silent may have shown it to a person; asking another
+      // window would show it twice, so the local decider settles it.
+      if (outcome.kind === 'lost') break;
+    }
+    return (await this.fallbackDecider()).decide(request);
+  }
+
+  /**
+   * Whether a person just approved exactly this command in Airlock's view (used once; a shim calls it
+   * so an approved command is not asked about twice). False when no broker answers.
+   */
+  async consumeApproval(command: string, cwd: string): Promise<boolean> {
+    for (const target of this.targets(cwd)) {
+      const outcome = await this.send(target, { v: BROKER_PROTOCOL_VERSION, type: 'consume-approval', id: newId(), token: target.token, command, cwd });
+      if (outcome.kind === 'approval') return outcome.approved;
+    }
+    return false;
+  }
+
+  /** The brokers to try, in order: the terminal's own window, then live registry entries for `cwd`. */
+  targets(cwd: string): Target[] {
+    const env = this.options.env ?? process.env;
+    if (env[NO_BROKER_ENV] === '1') return [];
+    const targets: Target[] = [];
+    const socket = env[BROKER_SOCKET_ENV];
+    const token = env[BROKER_TOKEN_ENV];
+    if (socket && token) targets.push({ socket, token });
+    try {
+      for (const entry of findBrokers(cwd, this.options.stateRoot)) {
+        if (!targets.some((t) => t.socket === entry.socket)) targets.push({ socket: entry.socket, token: entry.token });
+      }
+    } catch (error) {
+      this.options.onWarning?.(`the broker registry could not be read: ${(error as Error).message}`);
+    }
+    return targets;
+  }
+
+  private fallbackDecider(): Promise<DecisionService> {
+    this.fallbackService ??= typeof this.fallback === 'function' ? this.fallback() : Promise.resolve(this.fallback);
+    return this.fallbackService;
+  }
+
+  /** One request on one connection; resolves exactly once, whatever the socket does. */
+  private send(target: Target, request: BrokerRequest): Promise<Outcome> {
+    const connectMs = this.options.connectTimeoutMs ?? 1000;
+    const assessMs = this.options.assessTimeoutMs ?? 15_000;
+    const graceMs = this.options.answerGraceMs ?? 5000;
+    return new Promise((resolve) => {
+      let accepted = false;
+      let buffer = '';
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const socket = net.createConnection(target.socket);
+      const done = (result: Outcome): void => {
+        const outcome: Outcome = accepted && result.kind === 'unreachable' ? { kind: 'lost', reason: result.reason } : result;
+        if (timer) clearTimeout(timer);
+        socket.removeAllListeners('data');
+        socket.destroy();
+        resolve(outcome);
+      };
+      const fail = (reason: string): void => done(accepted ? { kind: 'lost', reason } : { kind: 'unreachable', reason });
+      const arm = (ms: number, reason: string): void => {
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => fail(reason), ms);
+      };
+      arm(connectMs, `no reply in ${connectMs} ms`);
+      socket.setEncoding('utf8');
+      socket.on('connect', () => socket.write(frame(request)));
+      socket.on('error', (error) => fail(error.message));
+      socket.on('close', () => fail('the connection closed before an answer'));
+      socket.on('data', (chunk: string) => {
+        buffer += chunk;
+        if (buffer.length > MAX_MESSAGE_BYTES * 2) return fail('reply too large');
+        let newline: number;
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + 1);
+          const parsed = parseBrokerResponse(line);
+          if (!parsed.ok) return fail(`invalid reply: ${parsed.reason}`);
+          const outcome = this.interpret(parsed.value, request.id);
+          if (outcome === 'accepted-assessing') {
+            accepted = true;
+            arm(assessMs, `not assessed in ${assessMs} ms`);
+          } else if (typeof outcome === 'number') {
+            accepted = true;
+            arm(outcome + graceMs, 'no answer by the deadline');
+          } else {
+            return done(outcome);
+          }
+        }
+        return undefined;
+      });
+    });
+  }
+
+  private interpret(message: BrokerResponse, id: string): Outcome | 'accepted-assessing' | number {
+    if (message.type !== 'error' && message.id !== id) return { kind: 'unreachable', reason: 'a reply to another request' };
+    switch (message.type) {
+      case 'accepted':
+        return message.timeoutMs > 0 ? message.timeoutMs : 'accepted-assessing';
+      case 'answer':
+        return { kind: 'answer', answer: message.answer as GuardAnswer };
+      case 'approval':
+        return { kind: 'approval', approved: message.approved };
+      case 'pong':
+        return { kind: 'unreachable', reason: 'unexpected pong' };
+      case 'error':
+        return { kind: 'unreachable', reason: message.reason };
+    }
+  }
+}
+
+function newId(): string {
+  return randomBytes(8).toString('hex');
+}
