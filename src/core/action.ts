@@ -63,4 +63,13 @@ export interface ToolAction {
   readonly cwd?: string;
 }
 
-export type Action = ShellAction | FileWriteAction | FileDeleteAction | FileReadAction | McpAction | ToolAction;
+/** A change to Airlock's own settings, recorded because it weakens protection. */
+export interface SettingsChangeAction {
+  readonly kind: 'settings';
+  /** `user` for the user's settings; a workspace folder's path otherwise. */
+  readonly scope: string;
+  /** One line per weakening, e.g. `airlock.approval.threshold: raised from 50 to 80`. */
+  readonly changes: readonly string[];
+}
+
+export type Action = ShellAction | FileWriteAction | FileDeleteAction | FileReadAction | McpAction | ToolAction | SettingsChangeAction;

@@ -10,6 +10,7 @@ import type { RulePack } from './rules/rule';
 import { BashParser } from './shell/bashParser';
 import type { BashGrammarBinaries } from './shell/bashParser';
 import { ShellAnalyzer } from './shellAnalyzer';
+import { settingsChangeAssessment } from './settings/settingsChangeAssessment';
 
 /** Builds the engine from the grammar binaries (the host reads them from disk). */
 export async function createEngine(binaries: BashGrammarBinaries, packs: readonly RulePack[] = DEFAULT_PACKS): Promise<Engine> {
@@ -31,6 +32,8 @@ export async function createEngine(binaries: BashGrammarBinaries, packs: readonl
           return assessMcp(action, context, shellText);
         case 'tool':
           return assessTool(action, context, shellText);
+        case 'settings':
+          return settingsChangeAssessment(action);
       }
     },
   };
