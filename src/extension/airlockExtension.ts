@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import { COMMAND_IDS } from './commandIds';
+import { SettingsWatcher } from './settingsWatcher';
 import { decide } from '../core/policy/decide';
 import { createDiskContext } from '../host/diskContext';
 import { loadEngine } from '../host/engineLoader';
@@ -20,6 +21,7 @@ export class AirlockExtension extends Disposable {
     this.log = this.register(vscode.window.createOutputChannel('Airlock', { log: true }));
     this.register(vscode.commands.registerCommand(COMMAND_IDS.showLog, () => this.log.show()));
     this.register(vscode.commands.registerCommand(COMMAND_IDS.checkCommand, (command?: string) => this.checkCommand(command)));
+    this.register(new SettingsWatcher(this.log));
     this.log.info('Airlock activated');
   }
 

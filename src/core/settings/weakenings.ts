@@ -27,10 +27,7 @@ export function weakenings(before: AirlockSettings, after: AirlockSettings): str
   removed('protectedPaths', before.protectedPaths, after.protectedPaths);
   removed('productionMarkers', before.productionMarkers, after.productionMarkers);
   // Rules are compared by content: ids may be positional, and an edited rule is a new rule.
-  const describe = (rule: PolicyRule): string => {
-    const { origin: _origin, ...content } = rule;
-    return JSON.stringify(content);
-  };
+  const describe = (rule: PolicyRule): string => JSON.stringify({ ...rule, origin: undefined });
   const addedAllow = after.rules.allow.filter((rule) => !before.rules.allow.map(describe).includes(describe(rule)));
   if (addedAllow.length > 0) found.push(`airlock.rules: new allow rule${addedAllow.length === 1 ? '' : 's'} ${addedAllow.map(describe).join(', ')}`);
   removed('rules (ask)', before.rules.ask.map(describe), after.rules.ask.map(describe));
