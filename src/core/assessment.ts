@@ -30,6 +30,17 @@ export interface PathImpact {
   readonly truncated: boolean;
 }
 
+/** A remote resource an action would destroy: a volume, bucket, database, namespace, repository... */
+export interface ResourceImpact {
+  /** What it is, in the provider's words where they exist: `volume`, `bucket`, `namespace`. */
+  readonly kind: string;
+  readonly name: string;
+  /** Who hosts it: `Railway`, `AWS`, `Kubernetes`. */
+  readonly provider?: string;
+  /** Why it looks like production, or the environment it names (`production`, `staging`). */
+  readonly environment?: string;
+}
+
 export interface Impact {
   /** One sentence naming what would be lost, or that nothing is known to be lost. */
   readonly summary: string;
@@ -38,6 +49,8 @@ export interface Impact {
   readonly bytes: number;
   readonly untracked: number;
   readonly modified: number;
+  /** Remote resources at stake; absent when none were named. */
+  readonly resources?: readonly ResourceImpact[];
 }
 
 export interface Assessment {

@@ -1,4 +1,4 @@
-import type { Assessment, PathImpact, Reason } from './assessment';
+import type { Assessment, PathImpact, Reason, ResourceImpact } from './assessment';
 import { levelOf } from './assessment';
 import type { AnalysisContext } from './context/analysisContext';
 import { signalFindings } from './rules/dynamicCodePack';
@@ -127,6 +127,7 @@ function summarize(findings: readonly Finding[], _signals: readonly Signal[]): A
   const seen = new Set<string>();
   const reasons: Reason[] = [];
   const paths = new Map<string, PathImpact>();
+  const resources = new Map<string, ResourceImpact>();
   const sorted = [...findings].sort((a, b) => b.score - a.score);
   for (const finding of sorted) {
     const key = `${finding.rule}\u0000${finding.message}`;
@@ -134,6 +135,12 @@ function summarize(findings: readonly Finding[], _signals: readonly Signal[]): A
     seen.add(key);
     if (reasons.length < MAX_REASONS && finding.score > 0) reasons.push({ rule: finding.rule, score: finding.score, message: clip(finding.message) });
     if (finding.score >= 20) for (const path of finding.paths ?? []) if (!paths.has(path.path)) paths.set(path.path, path);
+    if (finding.score >= 20) {
+      for (const resource of finding.resources ?? []) {
+        const id = `${resource.provider ?? ''}\u0000${resource.kind}\u0000${resource.name}`;
+        if (!resources.has(id)) resources.set(id, resource);
+      }
+    }
   }
   const score = Math.max(0, Math.min(100, sorted[0]?.score ?? 0));
   const impactPaths = [...paths.values()];
@@ -149,6 +156,7 @@ function summarize(findings: readonly Finding[], _signals: readonly Signal[]): A
       bytes: total((path) => path.bytes),
       untracked: total((path) => path.untracked),
       modified: total((path) => path.modified),
+      ...(resources.size > 0 ? { resources: [...resources.values()] } : {}),
     },
   };
 }

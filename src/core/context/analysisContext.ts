@@ -11,4 +11,6 @@ export interface AnalysisContext {
   /** Known environment values; only used to resolve variables the command itself does not set. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly probe: FileProbe;
+  /** Extra words that mark production (the `airlock.productionMarkers` setting); undefined uses only the built-in ones. */
+  readonly productionMarkers?: readonly string[];
 }

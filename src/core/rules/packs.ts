@@ -1,11 +1,13 @@
+import { CLOUD_PACK } from './cloudPack';
 import { DYNAMIC_CODE_PACK } from './dynamicCodePack';
 import { FILESYSTEM_PACK } from './filesystemPack';
 import { GIT_PACK } from './gitPack';
+import { HTTP_PACK } from './httpPack';
 import type { Rule, RulePack } from './rule';
 import { TAMPER_PACK } from './tamperPack';
 
 /** The packs every engine runs, in the order their findings are listed on ties. */
-export const DEFAULT_PACKS: readonly RulePack[] = [TAMPER_PACK, FILESYSTEM_PACK, GIT_PACK, DYNAMIC_CODE_PACK];
+export const DEFAULT_PACKS: readonly RulePack[] = [TAMPER_PACK, FILESYSTEM_PACK, GIT_PACK, DYNAMIC_CODE_PACK, CLOUD_PACK, HTTP_PACK];
 
 /** Rules indexed by program name, so each invocation meets only the rules that can apply. */
 export class RuleIndex {

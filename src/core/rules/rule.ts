@@ -1,4 +1,4 @@
-import type { PathImpact } from '../assessment';
+import type { PathImpact, ResourceImpact } from '../assessment';
 import type { AnalysisContext } from '../context/analysisContext';
 import type { Invocation } from '../shell/ir';
 import type { TargetResolver } from './targets';
@@ -11,6 +11,8 @@ export interface Finding {
   readonly message: string;
   /** The paths this finding is about, for the impact summary. */
   readonly paths?: readonly PathImpact[];
+  /** The remote resources this finding is about (volumes, buckets, namespaces), for the impact summary. */
+  readonly resources?: readonly ResourceImpact[];
 }
 
 export interface RuleInput {
