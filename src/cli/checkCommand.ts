@@ -2,12 +2,15 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Assessment } from '../core/assessment';
 import type { Engine } from '../core/engine';
-import { decide } from '../core/policy/decide';
+import { DEFAULT_DECISION_POLICY, decide } from '../core/policy/decide';
+import type { DecisionPolicy, DecisionSubject } from '../core/policy/decide';
+import { loadWorkspacePolicy } from '../host/policyLoader';
 import { createDiskContext } from '../host/diskContext';
 import { createDiskProbe } from '../host/diskProbe';
 import type { AnalysisContext } from '../core/context/analysisContext';
 import type { CommandIo } from './io';
 import { UsageError } from './io';
+import type { WorkspacePolicy } from '../host/policyLoader';
 
 export const CHECK_USAGE = `usage: airlock check [--json] [--cwd DIR] -- <command words...>
        airlock check --jsonl < lines of {"command": "...", "cwd": "..."}
@@ -45,9 +48,9 @@ function parseCheckArgs(args: readonly string[]): CheckOptions {
   return options;
 }
 
-/** The JSON answer for one command, as the contract in DESIGN.md defines it. */
-export function answer(assessment: Assessment): Record<string, unknown> {
-  const outcome = decide(assessment);
+/** The JSON answer for one command, as the contract in DESIGN.md defines it, under the workspace's policy. */
+export function answer(assessment: Assessment, policy: DecisionPolicy = DEFAULT_DECISION_POLICY, subject: DecisionSubject = {}): Record<string, unknown> {
+  const outcome = decide(assessment, policy, subject);
   return {
     decision: outcome.decision,
     score: assessment.score,
@@ -65,8 +68,11 @@ export async function runCheck(args: readonly string[], io: CommandIo, stdin: Re
   if (options.jsonl) return checkLines(engine, io, stdin, options.cwd);
   if (options.words.length === 0) throw new UsageError('no command given');
   const command = options.words.join(' ');
-  const assessment = engine.analyze({ kind: 'shell', command }, createDiskContext(options.cwd));
-  const result = answer(assessment);
+  const action = { kind: 'shell', command } as const;
+  const assessment = engine.analyze(action, createDiskContext(options.cwd));
+  const workspace = loadWorkspacePolicy(options.cwd);
+  for (const problem of workspace.problems) io.stderr.write(`airlock: ${problem}\n`);
+  const result = answer(assessment, workspace.policy, { action, source: 'cli', workspaceRoot: workspace.workspaceRoot });
   if (options.json) io.stdout.write(`${JSON.stringify(result)}\n`);
   else io.stdout.write(humanReport(command, result.decision as string, assessment));
   return result.decision === 'allow' ? 0 : 2;
@@ -82,14 +88,14 @@ function humanReport(command: string, decision: string, assessment: Assessment):
 /** `--jsonl`: one answer per input line, in order; a bad line gets an error and a deny, and the rest still run. */
 async function checkLines(engine: Engine, io: CommandIo, stdin: Readable, defaultCwd: string): Promise<number> {
   const probe = createDiskProbe();
-  const contexts = new Map<string, AnalysisContext>();
-  const contextFor = (cwd: string): AnalysisContext => {
-    let context = contexts.get(cwd);
-    if (!context) {
-      context = createDiskContext(cwd, { probe });
-      contexts.set(cwd, context);
+  const contexts = new Map<string, { context: AnalysisContext; policy: WorkspacePolicy }>();
+  const contextFor = (cwd: string): { context: AnalysisContext; policy: WorkspacePolicy } => {
+    let found = contexts.get(cwd);
+    if (!found) {
+      found = { context: createDiskContext(cwd, { probe }), policy: loadWorkspacePolicy(cwd) };
+      contexts.set(cwd, found);
     }
-    return context;
+    return found;
   };
   const lines = createInterface({ input: stdin, crlfDelay: Infinity });
   let lineNumber = 0;
@@ -101,7 +107,7 @@ async function checkLines(engine: Engine, io: CommandIo, stdin: Readable, defaul
   return 0;
 }
 
-function checkLine(engine: Engine, line: string, lineNumber: number, defaultCwd: string, contextFor: (cwd: string) => AnalysisContext): Record<string, unknown> {
+function checkLine(engine: Engine, line: string, lineNumber: number, defaultCwd: string, contextFor: (cwd: string) => { context: AnalysisContext; policy: WorkspacePolicy }): Record<string, unknown> {
   let input: unknown;
   try {
     input = JSON.parse(line);
@@ -115,8 +121,9 @@ function checkLine(engine: Engine, line: string, lineNumber: number, defaultCwd:
   if (typeof command !== 'string') return { error: `line ${lineNumber} has no "command" string`, decision: 'deny', line: lineNumber };
   if (cwd !== undefined && typeof cwd !== 'string') return { error: `line ${lineNumber}: "cwd" must be a string`, decision: 'deny', command, line: lineNumber };
   try {
-    const context = contextFor(cwd ?? defaultCwd);
-    return { command, ...answer(engine.analyze({ kind: 'shell', command }, context)) };
+    const { context, policy } = contextFor(cwd ?? defaultCwd);
+    const action = { kind: 'shell', command } as const;
+    return { command, ...answer(engine.analyze(action, context), policy.policy, { action, source: 'cli', workspaceRoot: policy.workspaceRoot }) };
   } catch (error) {
     return { error: `line ${lineNumber} could not be assessed: ${String(error)}`, decision: 'deny', command, line: lineNumber };
   }

@@ -6,6 +6,7 @@ import { SettingsWatcher } from './settingsWatcher';
 import { decide } from '../core/policy/decide';
 import { createDiskContext } from '../host/diskContext';
 import { loadEngine } from '../host/engineLoader';
+import { loadWorkspacePolicy } from '../host/policyLoader';
 import type { Engine } from '../core/engine';
 
 /**
@@ -32,8 +33,10 @@ export class AirlockExtension extends Disposable {
     this.engine ??= loadEngine(path.join(this.context.extensionPath, 'dist'));
     const engine = await this.engine;
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
-    const assessment = engine.analyze({ kind: 'shell', command: line }, createDiskContext(cwd));
-    const { decision } = decide(assessment);
+    const action = { kind: 'shell', command: line } as const;
+    const assessment = engine.analyze(action, createDiskContext(cwd));
+    const workspace = loadWorkspacePolicy(cwd);
+    const { decision } = decide(assessment, workspace.policy, { action, source: 'cli', workspaceRoot: workspace.workspaceRoot });
     const top = assessment.reasons[0]?.message ?? 'nothing destructive found';
     this.log.info(`check ${decision} ${assessment.score}: ${top}`);
     void vscode.window.showInformationMessage(`Airlock: ${decision} (${assessment.level}, ${assessment.score}): ${top}`);
