@@ -3,11 +3,13 @@ import { CHECK_USAGE, runCheck } from './checkCommand';
 import type { CommandIo } from './io';
 import { UsageError } from './io';
 import { runLedgerCommand } from './ledgerCommand';
+import { createDecisionService } from './decisionServiceFactory';
+import { HOOK_USAGE, runHook } from './hookCommand';
 
 const USAGE = `Airlock: scores commands for destructiveness before they run.
 
 ${CHECK_USAGE}       airlock ledger verify|tail|export [--workspace DIR]
-
+${HOOK_USAGE}
 Exit codes: check exits 0 when the decision is allow, 2 otherwise.
 `;
 
@@ -18,6 +20,8 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
       return runCheck(args, io, process.stdin, () => loadEngine());
     case 'ledger':
       return runLedgerCommand(args, io);
+    case 'hook':
+      return runHook(args, io, process.stdin, { createService: () => createDecisionService({ onWarning: (message) => io.stderr.write(`airlock: ${message}\n`) }) });
     case undefined:
     case 'help':
     case '--help':
