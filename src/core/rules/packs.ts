@@ -1,13 +1,19 @@
 import { CLOUD_PACK } from './cloudPack';
+import { CONTAINER_PACK } from './containerPack';
+import { DATABASE_PACK } from './databasePack';
 import { DYNAMIC_CODE_PACK } from './dynamicCodePack';
 import { FILESYSTEM_PACK } from './filesystemPack';
 import { GIT_PACK } from './gitPack';
 import { HTTP_PACK } from './httpPack';
+import { IAC_PACK } from './iacPack';
+import { KUBERNETES_PACK } from './kubernetesPack';
+import { PUBLISHING_PACK } from './publishingPack';
 import type { Rule, RulePack } from './rule';
+import { SECRETS_PACK } from './secretsPack';
 import { TAMPER_PACK } from './tamperPack';
 
 /** The packs every engine runs, in the order their findings are listed on ties. */
-export const DEFAULT_PACKS: readonly RulePack[] = [TAMPER_PACK, FILESYSTEM_PACK, GIT_PACK, DYNAMIC_CODE_PACK, CLOUD_PACK, HTTP_PACK];
+export const DEFAULT_PACKS: readonly RulePack[] = [TAMPER_PACK, FILESYSTEM_PACK, GIT_PACK, DYNAMIC_CODE_PACK, CLOUD_PACK, HTTP_PACK, DATABASE_PACK];
 
 /** Rules indexed by program name, so each invocation meets only the rules that can apply. */
 export class RuleIndex {

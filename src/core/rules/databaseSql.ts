@@ -1,0 +1,351 @@
+import type { SqlAnalysis, SqlEffect } from '../sql/classify';
+import { analyzeSql } from '../sql/classify';
+import type { SqlDialect } from '../sql/sqlParser';
+import type { Invocation, Word } from '../shell/ir';
+import { literalOutput } from '../shell/literalOutput';
+import { parseArgs } from '../shell/options';
+import type { OptionSpec } from '../shell/options';
+import { dbFinding, listNames, productionOf } from './databaseShared';
+import type { Finding, Rule, RuleInput } from './rule';
+
+/**
+ * SQL handed to a database client: `psql -c`, `mysql -e`, `sqlite3 db 'SQL'`, heredocs, here-strings
+ * and pipes into the client, `wrangler d1 execute --command`... The SQL is parsed (src/core/sql) and
+ * each destructive statement becomes a finding naming the table or database and where it lives.
+ */
+
+interface ClientSpec {
+  readonly dialect: SqlDialect;
+  /** Shown in messages and the impact. */
+  readonly provider: string;
+  readonly options: OptionSpec;
+  /** Options whose value is SQL to run. */
+  readonly sql: readonly string[];
+  /** Options whose value is a file of SQL to run. */
+  readonly files: readonly string[];
+  /** Options naming the database, then the host. */
+  readonly database: readonly string[];
+  readonly host: readonly string[];
+  /** Leading operands that are subcommands (`cockroach sql`, `wrangler d1 execute`). */
+  readonly subcommand?: readonly string[];
+  /** How operands are used: the first names the database and the rest are SQL (`sqlite3 db 'SQL'`). */
+  readonly operands: 'database' | 'database-then-sql' | 'sql' | 'host';
+}
+
+const PSQL: ClientSpec = {
+  dialect: 'postgresql',
+  provider: 'PostgreSQL',
+  options: { shortWithValue: 'cdfhpUvoLTFRP', longWithValue: ['command', 'dbname', 'file', 'host', 'port', 'username', 'set', 'variable', 'output', 'log-file', 'table-attr', 'field-separator', 'record-separator', 'pset'] },
+  sql: ['-c', '--command'],
+  files: ['-f', '--file'],
+  database: ['-d', '--dbname'],
+  host: ['-h', '--host'],
+  operands: 'database',
+};
+
+const MYSQL: ClientSpec = {
+  dialect: 'mysql',
+  provider: 'MySQL',
+  options: { shortWithValue: 'eDhPuSO', longWithValue: ['execute', 'database', 'host', 'port', 'user', 'socket', 'init-command', 'default-character-set', 'defaults-file', 'login-path'] },
+  sql: ['-e', '--execute', '--init-command'],
+  files: [],
+  database: ['-D', '--database'],
+  host: ['-h', '--host'],
+  operands: 'database',
+};
+
+const SQLITE: ClientSpec = {
+  dialect: 'sqlite',
+  provider: 'SQLite',
+  options: { singleDashLong: true },
+  sql: ['-cmd', '-c', '-s'],
+  files: ['-init'],
+  database: [],
+  host: [],
+  operands: 'database-then-sql',
+};
+
+const CLIENTS: Readonly<Record<string, ClientSpec>> = {
+  psql: PSQL,
+  mysql: MYSQL,
+  mariadb: { ...MYSQL, provider: 'MariaDB' },
+  sqlite3: SQLITE,
+  sqlite: SQLITE,
+  duckdb: { ...SQLITE, provider: 'DuckDB', dialect: 'postgresql' },
+  'clickhouse-client': {
+    dialect: 'mysql',
+    provider: 'ClickHouse',
+    options: { shortWithValue: 'qdhu', longWithValue: ['query', 'database', 'host', 'port', 'user', 'password', 'format', 'queries-file'] },
+    sql: ['-q', '--query'],
+    files: ['--queries-file'],
+    database: ['-d', '--database'],
+    host: ['-h', '--host'],
+    operands: 'host',
+  },
+  cqlsh: {
+    dialect: 'mysql',
+    provider: 'Cassandra',
+    options: { shortWithValue: 'eukfp', longWithValue: ['execute', 'keyspace', 'username', 'file', 'password', 'cqlshrc', 'request-timeout', 'connect-timeout', 'encoding'] },
+    sql: ['-e', '--execute'],
+    files: ['-f', '--file'],
+    database: ['-k', '--keyspace'],
+    host: [],
+    operands: 'host',
+  },
+  sqlcmd: {
+    dialect: 'transactsql',
+    provider: 'SQL Server',
+    options: { shortWithValue: 'QqidSUPosvHcaAfklrtwWxyY' },
+    sql: ['-Q', '-q'],
+    files: ['-i'],
+    database: ['-d'],
+    host: ['-S'],
+    operands: 'host',
+  },
+  snowsql: {
+    dialect: 'snowflake',
+    provider: 'Snowflake',
+    options: { shortWithValue: 'qfdasuwrc', longWithValue: ['query', 'filename', 'dbname', 'accountname', 'schemaname', 'username', 'warehouse', 'rolename', 'connection', 'config'] },
+    sql: ['-q', '--query'],
+    files: ['-f', '--filename'],
+    database: ['-d', '--dbname'],
+    host: ['-a', '--accountname'],
+    operands: 'host',
+  },
+  cockroach: {
+    dialect: 'postgresql',
+    provider: 'CockroachDB',
+    options: { shortWithValue: 'ed', longWithValue: ['execute', 'database', 'url', 'host', 'user', 'certs-dir', 'file', 'format'] },
+    sql: ['-e', '--execute'],
+    files: ['-f', '--file'],
+    database: ['-d', '--database', '--url'],
+    host: ['--host'],
+    subcommand: ['sql'],
+    operands: 'host',
+  },
+  bq: {
+    dialect: 'bigquery',
+    provider: 'BigQuery',
+    options: { longWithValue: ['destination_table', 'project_id', 'dataset_id', 'parameter', 'format', 'location', 'max_rows', 'job_id', 'label'] },
+    sql: [],
+    files: [],
+    database: ['--dataset_id', '--project_id'],
+    host: [],
+    subcommand: ['query'],
+    operands: 'sql',
+  },
+  wrangler: {
+    dialect: 'sqlite',
+    provider: 'Cloudflare D1',
+    options: { longWithValue: ['command', 'file', 'config', 'env', 'persist-to', 'database'] },
+    sql: ['--command'],
+    files: ['--file'],
+    database: [],
+    host: [],
+    subcommand: ['d1', 'execute'],
+    operands: 'database',
+  },
+  turso: {
+    dialect: 'sqlite',
+    provider: 'Turso',
+    options: { longWithValue: ['location', 'instance'] },
+    sql: [],
+    files: [],
+    database: [],
+    host: [],
+    subcommand: ['db', 'shell'],
+    operands: 'database-then-sql',
+  },
+};
+
+/** `clickhouse client ...` and `clickhouse-client ...` are the same client. */
+function clientOf(invocation: Invocation): { spec: ClientSpec; args: Word[] } | undefined {
+  let name = invocation.name;
+  let args = invocation.argv.slice(1);
+  if (name === 'clickhouse' && /^(client|local)$/.test(args[0]?.value ?? '')) {
+    name = 'clickhouse-client';
+    args = args.slice(1);
+  }
+  const spec = CLIENTS[name];
+  if (!spec) return undefined;
+  for (const sub of spec.subcommand ?? []) {
+    // Subcommands come first, though options may precede them (`cockroach sql --url X -e ...` is fine).
+    const at = args.findIndex((word) => !word.value.startsWith('-'));
+    if (at === -1 || args[at]?.value !== sub) return undefined;
+    args = [...args.slice(0, at), ...args.slice(at + 1)];
+  }
+  return { spec, args };
+}
+
+interface SqlSource {
+  readonly text: string;
+  readonly dynamic: boolean;
+}
+
+interface ClientRun {
+  readonly sources: SqlSource[];
+  /** Files of SQL that run but that Airlock does not read. */
+  readonly unread: string[];
+  /** Where it runs, for messages: `the database app on db.internal`, `the database named by $DATABASE_URL`. */
+  readonly where: string;
+  readonly databaseName: string | undefined;
+}
+
+function readClient(invocation: Invocation, spec: ClientSpec, args: readonly Word[]): ClientRun {
+  const values = args.map((word) => word.value);
+  const parsed = spec.options.singleDashLong ? parseSqliteArgs(values) : parseArgs(values, spec.options);
+  const optionWords = (names: readonly string[]): Word[] => {
+    const out: Word[] = [];
+    // The parsed values lose the dynamic flag; find each value's word again by its text.
+    for (const name of names) {
+      for (const value of parsed.values.get(name) ?? []) {
+        const word = args.find((candidate) => candidate.value === value || candidate.value.endsWith(value));
+        out.push({ value, prefix: value, dynamic: word?.dynamic ?? false, glob: false });
+      }
+    }
+    return out;
+  };
+  const sources: SqlSource[] = optionWords(spec.sql).map((word) => ({ text: word.value, dynamic: word.dynamic }));
+  const unread: string[] = [];
+  const files = names(parsed.values, spec.files);
+  let readsStdin = sources.length === 0 && files.length === 0;
+  for (const file of files) {
+    if (file === '-') readsStdin = true;
+    else unread.push(file);
+  }
+  const operands = parsed.operandIndexes.map((index) => args[index] as Word);
+  let database = names(parsed.values, spec.database)[0];
+  if (spec.operands === 'database' || spec.operands === 'database-then-sql') {
+    database ??= operands[0]?.value;
+    if (spec.operands === 'database-then-sql') {
+      const sql = operands.slice(1);
+      if (sql.length > 0) {
+        sources.push({ text: sql.map((word) => word.value).join(' '), dynamic: sql.some((word) => word.dynamic) });
+        readsStdin = false;
+      }
+    }
+  } else if (spec.operands === 'sql' && operands.length > 0) {
+    sources.push({ text: operands.map((word) => word.value).join(' '), dynamic: operands.some((word) => word.dynamic) });
+    readsStdin = false;
+  }
+  if (readsStdin) {
+    const stdin = stdinOf(invocation);
+    if (stdin) sources.push(stdin);
+    for (const redirect of invocation.redirects) if (redirect.op === '<' && (redirect.fd === undefined || redirect.fd === '0')) unread.push(redirect.target.value);
+  }
+  const host = names(parsed.values, spec.host)[0];
+  return { sources, unread, where: describeWhere(spec, database, host), databaseName: database };
+}
+
+function names(values: ReadonlyMap<string, readonly string[]>, options: readonly string[]): string[] {
+  return options.flatMap((option) => values.get(option) ?? []);
+}
+
+/** What reaches the client's standard input: heredoc or here-string text, or a literal printer's output. */
+function stdinOf(invocation: Invocation): SqlSource | undefined {
+  const stdin = invocation.stdin;
+  if (!stdin) return undefined;
+  if (stdin.kind === 'text') return { text: stdin.text, dynamic: stdin.dynamic };
+  const output = literalOutput(stdin.producer);
+  if (output !== undefined) return { text: output, dynamic: false };
+  return undefined;
+}
+
+/** sqlite3 and duckdb take single-dash long options; a few take a value. */
+function parseSqliteArgs(values: readonly string[]): { values: Map<string, string[]>; operandIndexes: number[] } {
+  const withValue = new Set(['-cmd', '-init', '-separator', '-newline', '-nullvalue', '-vfs', '-lookaside', '-pagecache', '-heap', '-mmap', '-maxsize', '-c', '-s', '-f']);
+  const out = new Map<string, string[]>();
+  const operandIndexes: number[] = [];
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index] ?? '';
+    const option = value.replace(/^--/, '-');
+    if (withValue.has(option) && index + 1 < values.length) {
+      out.set(option, [...(out.get(option) ?? []), values[++index] ?? '']);
+    } else if (!value.startsWith('-') || value === '-') operandIndexes.push(index);
+  }
+  return { values: out, operandIndexes };
+}
+
+function describeWhere(spec: ClientSpec, database: string | undefined, host: string | undefined): string {
+  const on = host ? ` on ${host}` : '';
+  if (!database) return host ? ` in the ${spec.provider} database on ${host}` : '';
+  if (/^\$\{?\w+\}?$/.test(database)) return ` in the database named by ${database}${on}`;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(database)) return ` in the database at ${redactUrl(database)}`;
+  return ` in the ${spec.provider} database ${database}${on}`;
+}
+
+/** Connection strings carry passwords; messages are shown and logged. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+interface EffectText {
+  readonly rule: string;
+  readonly score: number;
+  readonly kind: string;
+  readonly describe: (objects: string, where: string, effect: SqlEffect) => string;
+}
+
+const DESTRUCTIVE: Partial<Record<SqlEffect['kind'], EffectText>> = {
+  'drop-database': { rule: 'db.sql.drop-database', score: 90, kind: 'database', describe: (o, w) => `drops the database ${o}${w}; everything in it is gone unless a backup exists` },
+  'drop-schema': { rule: 'db.sql.drop-schema', score: 90, kind: 'schema', describe: (o, w) => `drops the schema ${o}${w} with every table in it; their rows are gone unless a backup exists` },
+  'drop-table': { rule: 'db.sql.drop-table', score: 85, kind: 'table', describe: (o, w) => `drops the table ${o}${w}; its rows are gone unless a backup exists` },
+  truncate: { rule: 'db.sql.truncate', score: 85, kind: 'table', describe: (o, w) => `empties the table ${o}${w} (TRUNCATE); its rows are gone unless a backup exists` },
+  'delete-all': { rule: 'db.sql.delete-all', score: 82, kind: 'table', describe: (o, w, e) => `deletes every row of ${o}${w} (DELETE ${e.detail ? `with ${e.detail}` : 'without WHERE'}); they are gone unless a backup exists` },
+  'update-all': { rule: 'db.sql.update-all', score: 80, kind: 'table', describe: (o, w, e) => `overwrites every row of ${o}${w} (UPDATE ${e.detail ? `with ${e.detail}` : 'without WHERE'}); the old values are gone unless a backup exists` },
+  'alter-drop': { rule: 'db.sql.alter-drop', score: 70, kind: 'table', describe: (o, w, e) => `drops ${e.detail || 'part'} from the table ${o}${w} (ALTER ... DROP); the data in it is gone unless a backup exists` },
+  'drop-other': { rule: 'db.sql.drop-object', score: 50, kind: 'object', describe: (o, w, e) => `drops the ${e.detail ?? 'object'} ${o}${w}` },
+  delete: { rule: 'db.sql.delete', score: 25, kind: 'table', describe: (o, w) => `deletes the rows of ${o}${w} that its WHERE selects` },
+  update: { rule: 'db.sql.update', score: 20, kind: 'table', describe: (o, w) => `updates the rows of ${o}${w} that its WHERE selects` },
+};
+
+/** How much lower a finding scores when the statement did not parse and only its first words were read. */
+const UNPARSED_DISCOUNT = 10;
+
+function sqlFindings(input: RuleInput, spec: ClientSpec, run: ClientRun, analysis: SqlAnalysis, dynamic: boolean): Finding[] {
+  const production = productionOf(input);
+  const findings: Finding[] = [];
+  for (const effect of analysis.effects) {
+    const text = DESTRUCTIVE[effect.kind];
+    if (!text) continue;
+    const objects = listNames(effect.objects) || 'a table';
+    let message = text.describe(objects, run.where, effect);
+    let score = text.score;
+    if (!effect.parsed) {
+      score -= UNPARSED_DISCOUNT;
+      message = `${message} (the SQL did not parse, so Airlock read only its first words)`;
+    }
+    if (dynamic) message = `${message}; part of the SQL is only known at run time`;
+    const resources = effect.objects.map((name) => ({ kind: text.kind, name: effect.kind === 'drop-database' || !run.databaseName ? name : `${name} in ${run.databaseName}` }));
+    findings.push(dbFinding(input, { rule: text.rule, score, message, resources, provider: spec.provider }, production));
+  }
+  for (const file of analysis.includes) findings.push(unreadFile(input, spec, run, file, production));
+  return findings;
+}
+
+function unreadFile(input: RuleInput, spec: ClientSpec, run: ClientRun, file: string, production: string | undefined): Finding {
+  // A file named for destruction says more than Airlock can read.
+  const named = /(drop|reset|wipe|truncate|teardown|destroy|purge|clean|nuke)/i.exec(file.split('/').pop() ?? '');
+  const score = named ? 60 : 30;
+  const message = `runs the SQL in ${file}${run.where}, a file Airlock does not read${named ? `; its name says ${named[1]?.toLowerCase()}` : ''}`;
+  return dbFinding(input, { rule: 'db.sql.unread-file', score, message, provider: spec.provider }, production);
+}
+
+export const sqlClientRule: Rule = {
+  id: 'db.sql',
+  programs: [...Object.keys(CLIENTS), 'clickhouse'],
+  description: 'SQL run through a database client (psql, mysql, sqlite3, clickhouse-client, cqlsh, sqlcmd, snowsql, bq query, cockroach sql, wrangler d1 execute, turso db shell): DROP, TRUNCATE, DELETE/UPDATE without WHERE, ALTER ... DROP.',
+  check(input) {
+    const client = clientOf(input.invocation);
+    if (!client) return undefined;
+    const { spec, args } = client;
+    const run = readClient(input.invocation, spec, args);
+    const findings: Finding[] = [];
+    for (const source of run.sources) {
+      findings.push(...sqlFindings(input, spec, run, analyzeSql(source.text, spec.dialect), source.dynamic));
+    }
+    const production = run.unread.length > 0 ? productionOf(input) : undefined;
+    for (const file of run.unread) findings.push(unreadFile(input, spec, run, file, production));
+    return findings;
+  },
+};

@@ -1,0 +1,95 @@
+import type { AST } from 'node-sql-parser/build/postgresql';
+
+/**
+ * The SQL parser: node-sql-parser, chosen by measurement (bench/sqlParsers.mjs,
+ * docs/sql-parser-choice.md). Each dialect is a separate build of about 300 KB that takes ~8 ms to
+ * load, so a build is loaded on first use only (Node keeps it after that): commands that never reach a database client never
+ * pay for it, and most lines that do need one build.
+ */
+
+export type SqlDialect = 'postgresql' | 'mysql' | 'sqlite' | 'transactsql' | 'bigquery' | 'snowflake';
+
+interface DialectParser {
+  astify(sql: string, options: { database: string }): AST | AST[];
+}
+
+/** Tried after the client's own dialect: a client's dialect is a guess (proxies, compatible servers). */
+const FALLBACK_ORDER: readonly SqlDialect[] = ['mysql', 'postgresql', 'sqlite', 'transactsql'];
+
+/** Statements longer than this are not parsed (the grammar backtracks); they get the keyword scan. */
+export const MAX_PARSE_LENGTH = 20_000;
+
+/**
+ * The statement's syntax trees, parsed as `dialect` or else as the fallbacks; undefined if none
+ * parses. Parsers hold no state, and Node caches the loaded builds, so nothing is kept here.
+ */
+export function parseSql(statement: string, dialect: SqlDialect): readonly AST[] | undefined {
+  if (statement.length > MAX_PARSE_LENGTH) return undefined;
+  for (const next of [dialect, ...FALLBACK_ORDER.filter((other) => other !== dialect)]) {
+    try {
+      const ast = new (loadBuild(next))().astify(statement, { database: next });
+      const trees = Array.isArray(ast) ? ast : [ast];
+      if (agrees(statement, trees)) return trees;
+    } catch {
+      // Not this dialect's syntax (or not SQL at all): try the next one.
+    }
+  }
+  return undefined;
+}
+
+/** The tree type each first keyword must give; other first words may give any tree but an assignment. */
+const EXPECTED: Readonly<Record<string, readonly string[]>> = {
+  drop: ['drop'],
+  truncate: ['truncate'],
+  delete: ['delete'],
+  update: ['update'],
+  alter: ['alter'],
+  insert: ['insert', 'replace'],
+  replace: ['replace', 'insert'],
+  create: ['create'],
+  select: ['select'],
+  with: ['select', 'delete', 'update', 'insert'],
+  show: ['show'],
+  desc: ['desc'],
+  describe: ['desc'],
+  explain: ['explain'],
+  grant: ['grant'],
+  revoke: ['revoke'],
+  use: ['use'],
+};
+
+/**
+ * Some grammars accept almost anything: the T-SQL build reads `DROP DATABASE app WITH (FORCE)` as
+ * assignments to variables named DROP and app. A tree counts only when its kind matches the
+ * statement's first word; otherwise the next dialect is tried and, at the end, the keyword scan.
+ */
+function agrees(statement: string, trees: readonly AST[]): boolean {
+  const first = /^\s*\(*\s*([a-z]+)/i.exec(statement)?.[1]?.toLowerCase() ?? '';
+  const tree = trees[0] as unknown as { type?: unknown; stmt?: { type?: unknown } } | undefined;
+  const type = String(tree?.type ?? tree?.stmt?.type ?? '').toLowerCase();
+  const expected = EXPECTED[first];
+  if (expected) return expected.includes(type);
+  return type !== 'assign' && type !== '';
+}
+
+type ParserClass = new () => DialectParser;
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above; the
+   literal paths let the bundler include each build. */
+function loadBuild(dialect: SqlDialect): ParserClass {
+  switch (dialect) {
+    case 'postgresql':
+      return (require('node-sql-parser/build/postgresql') as { Parser: ParserClass }).Parser;
+    case 'mysql':
+      return (require('node-sql-parser/build/mysql') as { Parser: ParserClass }).Parser;
+    case 'sqlite':
+      return (require('node-sql-parser/build/sqlite') as { Parser: ParserClass }).Parser;
+    case 'transactsql':
+      return (require('node-sql-parser/build/transactsql') as { Parser: ParserClass }).Parser;
+    case 'bigquery':
+      return (require('node-sql-parser/build/bigquery') as { Parser: ParserClass }).Parser;
+    case 'snowflake':
+      return (require('node-sql-parser/build/snowflake') as { Parser: ParserClass }).Parser;
+  }
+}
+/* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,0 +1,75 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeSql, keywordEffect } from '../../src/core/sql/classify';
+import type { SqlEffectKind } from '../../src/core/sql/classify';
+import type { SqlDialect } from '../../src/core/sql/sqlParser';
+import { parseSql } from '../../src/core/sql/sqlParser';
+import { splitSql } from '../../src/core/sql/sqlText';
+
+const ORDER: readonly SqlEffectKind[] = ['drop-database', 'drop-schema', 'drop-table', 'truncate', 'delete-all', 'update-all', 'alter-drop', 'drop-other', 'delete', 'update', 'write', 'ddl', 'other', 'read'];
+const DIALECTS: Readonly<Record<string, SqlDialect>> = { postgres: 'postgresql', mysql: 'mysql', sqlite: 'sqlite', clickhouse: 'mysql', cassandra: 'mysql', tsql: 'transactsql', snowflake: 'snowflake', bigquery: 'bigquery' };
+
+function worst(text: string, dialect: SqlDialect): string {
+  const kinds = analyzeSql(text, dialect).effects.map((effect) => effect.kind);
+  const found = ORDER.find((kind) => kinds.includes(kind)) ?? 'none';
+  // The bench's labels do not separate bounded deletes and updates from other writes.
+  return found === 'delete' || found === 'update' ? 'write' : found;
+}
+
+void describe('SQL classifier', () => {
+  void it('classifies the parser bench statement set (bench/sqlStatements.json) across dialects', () => {
+    const rows = JSON.parse(readFileSync(join(__dirname, '..', '..', 'bench', 'sqlStatements.json'), 'utf8')) as { dialect: string; sql: string; worst: string }[];
+    const destructive = new Set(ORDER.slice(0, 7));
+    const wrong = rows.filter((row) => {
+      const got = worst(row.sql, DIALECTS[row.dialect] ?? 'postgresql');
+      // Maintenance and grants ('other') are not judged; everything else must match.
+      return row.worst === 'other' ? destructive.has(got as SqlEffectKind) : got !== row.worst;
+    });
+    assert.deepEqual(wrong.map((row) => `${row.dialect}: ${row.sql}`), []);
+  });
+
+  void it('treats a tautological WHERE as none, and a real one as bounded', () => {
+    assert.equal(worst("DELETE FROM t WHERE 'a' = 'a'", 'postgresql'), 'delete-all');
+    assert.equal(worst('UPDATE t SET x = 1 WHERE 1 = 1 OR id = 3', 'mysql'), 'update-all');
+    assert.equal(worst('DELETE FROM t WHERE id = 1 OR id = 2', 'postgresql'), 'write');
+    assert.equal(worst('DELETE FROM t WHERE 1 = 2', 'postgresql'), 'write');
+  });
+
+  void it('finds the destructive statement among many, past comments and meta-commands', () => {
+    assert.equal(worst('select 1; -- cleanup\n/* next */ drop table audit; \\dt', 'postgresql'), 'drop-table');
+    assert.equal(worst("insert into t values ('a;b'); select ';drop table x'", 'postgresql'), 'write');
+    assert.equal(worst('CREATE FUNCTION f() RETURNS void AS $$ BEGIN DELETE FROM t; END $$ LANGUAGE plpgsql; SELECT 1', 'postgresql'), 'ddl');
+  });
+
+  void it('names the objects', () => {
+    const [effect] = analyzeSql('DROP TABLE public.users', 'postgresql').effects;
+    assert.deepEqual(effect?.objects, ['public.users']);
+    const [alter] = analyzeSql('ALTER TABLE users DROP COLUMN email', 'postgresql').effects;
+    assert.equal(alter?.kind, 'alter-drop');
+    assert.match(alter?.detail ?? '', /column email/);
+  });
+
+  void it('rejects trees that do not match the statement (the T-SQL grammar reads DROP as a variable)', () => {
+    assert.equal(parseSql('DROP DATABASE app WITH (FORCE) garbage ((', 'transactsql'), undefined);
+    const effect = analyzeSql('DROP DATABASE app WITH (FORCE) garbage ((', 'transactsql').effects[0];
+    assert.equal(effect?.kind, 'drop-database');
+    assert.equal(effect?.parsed, false);
+  });
+
+  void it('falls back to a keyword scan of statement starts, never to "safe"', () => {
+    assert.equal(keywordEffect('DROP TABLE x ON CLUSTER main', 'mysql')?.kind, 'drop-table');
+    assert.equal(keywordEffect('ALTER TABLE events DELETE WHERE 1 = 1', 'mysql')?.kind, 'delete-all');
+    assert.equal(keywordEffect('ALTER TABLE events DELETE WHERE day < today()', 'mysql')?.kind, 'delete');
+    assert.equal(keywordEffect('TRUNCATE shop.users', 'mysql')?.kind, 'truncate');
+    assert.equal(keywordEffect('SELECT count() FROM events FORMAT JSON', 'mysql')?.kind, 'read');
+    assert.equal(keywordEffect('VACUUM', 'sqlite'), undefined);
+  });
+
+  void it('notes included files it does not read', () => {
+    assert.deepEqual(splitSql('\\i teardown.sql\nselect 1').includes, ['teardown.sql']);
+    assert.deepEqual(splitSql('.read wipe.sql').includes, ['wipe.sql']);
+    assert.deepEqual(splitSql('SOURCE dump.sql;').includes, ['dump.sql']);
+  });
+});
