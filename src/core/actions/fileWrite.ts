@@ -26,7 +26,7 @@ export function assessFileWrite(action: FileWriteAction, context: AnalysisContex
 export function fileWriteFindings(action: FileWriteAction, context: AnalysisContext): Finding[] {
   const path = absolutePath(action.path, action.cwd ?? context.cwd, context);
   const shown = shownPath(path, context);
-  const verb = action.oldContent !== undefined || /edit|replace|insert|patch/i.test(action.tool ?? '') ? 'edits' : 'writes';
+  const verb = /edit|replace|insert|patch/i.test(action.tool ?? '') || (action.tool === undefined && action.oldContent !== undefined) ? 'edits' : 'writes';
   const findings: Finding[] = [];
   const tamper = protectedReason(path, context.workspaceRoot, context.home);
   if (tamper) findings.push({ rule: 'tamper.files', score: 95, message: `${verb} ${tamper}: that is tampering with Airlock` });
