@@ -167,3 +167,22 @@ void describe('database pack: ORM resets', () => {
     for (const command of allowed) assertAllowed(fixture, command, 'db.');
   });
 });
+
+void describe('database pack: SQL lines and application runners', () => {
+  void it('judges a destructive SQL line typed as a command, as at a psql prompt', () => {
+    assertStopped(fixture, 'DROP TABLE users;', { rule: 'db.sql.drop-table.bare', atLeast: 'high' });
+    assertStopped(fixture, 'delete from "Public"."Users";', { rule: 'db.sql.delete-all.bare' });
+    assertStopped(fixture, 'TRUNCATE TABLE orders;', { rule: 'db.sql.truncate.bare' });
+    assertAllowed(fixture, 'truncate -s 0 debug.log', 'db.');
+    assertAllowed(fixture, 'update', 'db.');
+    assertAllowed(fixture, 'UPDATE users SET name = 1 WHERE id = 2;', 'db.');
+  });
+
+  void it('reads rails runner code and backup restores', () => {
+    assertStopped(fixture, 'bin/rails runner "User.destroy_all"', { rule: 'db.orm.rails-runner-delete', level: 'critical' });
+    assertStopped(fixture, 'gitlab-rake gitlab:backup:restore', { rule: 'db.orm.restore', level: 'critical' });
+    assertAllowed(fixture, 'bin/rails runner "puts User.count"', 'db.');
+    assertAllowed(fixture, 'bin/rails runner "User.where(id: 3).destroy_all"');
+    assertAllowed(fixture, 'rails db:setup');
+  });
+});

@@ -37,6 +37,8 @@ const TOOLS: Readonly<Record<string, Matcher>> = {
   },
   rails: railsTasks,
   rake: railsTasks,
+  'gitlab-rails': railsTasks,
+  'gitlab-rake': railsTasks,
   'manage.py': djangoCommands,
   'django-admin': djangoCommands,
   artisan(args) {
@@ -113,13 +115,27 @@ const TOOLS: Readonly<Record<string, Matcher>> = {
   },
 };
 
+/** Ruby run against the application's models: `rails runner 'User.destroy_all'`. */
+const RUBY_MASS_DELETE = /\.(destroy_all|delete_all)\b|connection\.(execute|exec_query)\(\s*["'](drop|truncate)\b/i;
+
 function railsTasks(args: readonly string[]): Reset | undefined {
+  if (args[0] === 'runner' || args[0] === 'r') {
+    const code = args.slice(1).find((arg) => !arg.startsWith('-')) ?? '';
+    const match = RUBY_MASS_DELETE.exec(code);
+    if (!match) return undefined;
+    // `Model.where(...).destroy_all` is bounded by its query; `Model.destroy_all` is every row.
+    const bounded = /\.(where|find_by|find|limit)\s*\(/.test(code.slice(0, match.index));
+    return reset('db.orm.rails-runner-delete', bounded ? 45 : 80, match[1] ? `runs Ruby that calls ${match[1]}, deleting ${bounded ? 'the records its query selects' : 'every record of a model'}` : `runs Ruby that executes ${(match[3] ?? '').toUpperCase()} SQL through the database connection`);
+  }
   for (const arg of args) {
     const task = arg.replace(/\[.*$/, '');
-    if (/^db:(drop(:all)?|reset|purge(:all)?|schema:load|structure:load|truncate_all|seed:replant|migrate:reset|setup)$/.test(task)) {
+    if (/^db:(drop(:all)?|reset|purge(:all)?|schema:load|structure:load|truncate_all|seed:replant|migrate:reset)$/.test(task)) {
       return reset('db.orm.rails-reset', 85, `${task === 'db:truncate_all' || task === 'db:seed:replant' ? 'empties every table' : 'drops or overwrites the database schema'}; ${ALL_GONE}`);
     }
+    // db:setup creates the database and loads the schema: on a fresh checkout there is nothing to lose.
+    if (task === 'db:setup') return reset('db.orm.rails-setup', 40, 'db:setup loads the schema, replacing any tables that already exist');
     if (/^db:(rollback|migrate:down|migrate:redo)$/.test(task)) return reset('db.orm.rollback', 45, `${task} reverts migrations; a down migration can drop tables`);
+    if (/(^|:)(backup|db):restore$/.test(task)) return reset('db.orm.restore', 80, `${task} overwrites the database with a backup; rows written since it was taken are gone`);
   }
   return undefined;
 }

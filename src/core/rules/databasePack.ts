@@ -1,5 +1,5 @@
 import { ormResetRule } from './databaseOrm';
-import { sqlClientRule } from './databaseSql';
+import { bareSqlRule, sqlClientRule } from './databaseSql';
 import { DATABASE_TOOL_RULES } from './databaseTools';
 import type { RulePack } from './rule';
 
@@ -11,5 +11,5 @@ import type { RulePack } from './rule';
 export const DATABASE_PACK: RulePack = {
   id: 'db',
   description: 'Databases: DROP, TRUNCATE, DELETE/UPDATE without WHERE and ALTER ... DROP through SQL clients; dropdb, redis FLUSHALL, mongo dropDatabase; ORM resets.',
-  rules: [sqlClientRule, ...DATABASE_TOOL_RULES, ormResetRule],
+  rules: [sqlClientRule, bareSqlRule, ...DATABASE_TOOL_RULES, ormResetRule],
 };

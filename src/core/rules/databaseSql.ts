@@ -5,7 +5,7 @@ import type { Invocation, Word } from '../shell/ir';
 import { literalOutput } from '../shell/literalOutput';
 import { parseArgs } from '../shell/options';
 import type { OptionSpec } from '../shell/options';
-import { dbFinding, listNames, productionOf } from './databaseShared';
+import { argsOf, dbFinding, listNames, productionOf } from './databaseShared';
 import type { Finding, Rule, RuleInput } from './rule';
 
 /**
@@ -330,6 +330,35 @@ function unreadFile(input: RuleInput, spec: ClientSpec, run: ClientRun, file: st
   const message = `runs the SQL in ${file}${run.where}, a file Airlock does not read${named ? `; its name says ${named[1]?.toLowerCase()}` : ''}`;
   return dbFinding(input, { rule: 'db.sql.unread-file', score, message, provider: spec.provider }, production);
 }
+
+const SQL_STARTS = ['drop', 'truncate', 'delete', 'update', 'alter'];
+
+/**
+ * A line that is SQL rather than a shell command (`DROP TABLE users;`). In a shell it fails, but an
+ * agent can send text to a terminal sitting at a database client's prompt (psql, mysql), where it
+ * runs. Only lines that read as destructive SQL count, a little lower than SQL known to reach a client.
+ */
+export const bareSqlRule: Rule = {
+  id: 'db.sql.bare',
+  programs: SQL_STARTS,
+  description: 'A destructive SQL statement typed as a command line, as into a terminal at a psql or mysql prompt.',
+  check(input) {
+    const { invocation } = input;
+    const args = argsOf(invocation);
+    // coreutils truncate takes options (`truncate -s 0 file`); SQL has none.
+    if (args.some((arg) => arg.startsWith('-')) || args.length === 0) return undefined;
+    const analysis = analyzeSql(invocation.text, 'postgresql');
+    const findings: Finding[] = [];
+    for (const effect of analysis.effects) {
+      const text = DESTRUCTIVE[effect.kind];
+      if (!text || text.score < 50) continue;
+      const objects = listNames(effect.objects) || 'a table';
+      const message = `this line is SQL, not a shell command: it ${text.describe(objects, '', effect)} if the terminal is at a database prompt (psql, mysql)`;
+      findings.push(dbFinding(input, { rule: `${text.rule}.bare`, score: text.score - 10, message, resources: effect.objects.map((name) => ({ kind: text.kind, name })) }));
+    }
+    return findings;
+  },
+};
 
 export const sqlClientRule: Rule = {
   id: 'db.sql',
