@@ -33,6 +33,13 @@ await Promise.all([
     banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
   }),
   esbuild.build({ ...common, entryPoints: { engine: 'src/host/engineLibrary.ts' } }),
+  // Webview pages: a browser bundle each, with its stylesheet beside it in the one folder the
+  // webviews may load from (`localResourceRoots`).
+  esbuild.build({
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, logLevel: 'warning',
+    outdir: 'dist/webview',
+    entryPoints: [{ in: 'src/webview/approval/main.ts', out: 'approval' }, { in: 'media/approval.css', out: 'approval' }],
+  }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 

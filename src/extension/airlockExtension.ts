@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import { COMMAND_IDS } from './commandIds';
 import { SettingsWatcher } from './settingsWatcher';
+import { ApprovalPanel } from './approval/approvalPanel';
+import { BrokerHost } from './broker/brokerHost';
 import { decide } from '../core/policy/decide';
 import { createDiskContext } from '../host/diskContext';
 import { loadEngine } from '../host/engineLoader';
@@ -16,6 +18,7 @@ import type { Engine } from '../core/engine';
 export class AirlockExtension extends Disposable {
   private readonly log: vscode.LogOutputChannel;
   private engine: Promise<Engine> | undefined;
+  readonly brokerHost: BrokerHost;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
@@ -23,15 +26,25 @@ export class AirlockExtension extends Disposable {
     this.register(vscode.commands.registerCommand(COMMAND_IDS.showLog, () => this.log.show()));
     this.register(vscode.commands.registerCommand(COMMAND_IDS.checkCommand, (command?: string) => this.checkCommand(command)));
     this.register(new SettingsWatcher(this.log));
+    // The broker answers every guard; its approval view is the only place a person can allow anything.
+    this.brokerHost = this.register(new BrokerHost(context, () => this.loadedEngine(), this.log));
+    const approvals = this.register(
+      new ApprovalPanel(this.brokerHost.broker, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), this.log),
+    );
+    this.register(vscode.commands.registerCommand(COMMAND_IDS.showApprovals, () => approvals.show()));
     this.log.info('Airlock activated');
+  }
+
+  private loadedEngine(): Promise<Engine> {
+    this.engine ??= loadEngine(path.join(this.context.extensionPath, 'dist'));
+    return this.engine;
   }
 
   /** Assesses a command line and shows the verdict; returns it so tests can read it. */
   private async checkCommand(command?: string): Promise<{ decision: string; score: number } | undefined> {
     const line = command ?? (await vscode.window.showInputBox({ prompt: 'Command line to assess', ignoreFocusOut: true }));
     if (!line) return undefined;
-    this.engine ??= loadEngine(path.join(this.context.extensionPath, 'dist'));
-    const engine = await this.engine;
+    const engine = await this.loadedEngine();
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     const action = { kind: 'shell', command: line } as const;
     const assessment = engine.analyze(action, createDiskContext(cwd));

@@ -2,4 +2,5 @@
 export const COMMAND_IDS = {
   checkCommand: 'airlock.checkCommand',
   showLog: 'airlock.showLog',
+  showApprovals: 'airlock.showApprovals',
 } as const;

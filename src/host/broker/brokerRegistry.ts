@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { airlockStateDir } from '../ledger/locations';
 
@@ -40,15 +41,25 @@ export function ensurePrivateDir(dir: string): string {
   return dir;
 }
 
+/** `sun_path` holds 108 bytes on Linux and 104 on macOS, the terminating NUL included. */
+const MAX_SOCKET_PATH_BYTES = 100;
+
 /**
  * Where this window's socket goes: a Unix socket in a private folder (under `$XDG_RUNTIME_DIR` when
- * set, which is private and cleared at logout, else the per-user Airlock folder), or a named pipe with
- * an unguessable name on Windows. Unix socket paths are limited to about 100 bytes, so the name is short.
+ * set, which is private and cleared at logout, else the per-user Airlock folder, else a private folder
+ * in the temp folder when those paths are too long for a socket), or a named pipe with
+ * an unguessable name on Windows.
  */
 export function brokerSocketPath(env: NodeJS.ProcessEnv = process.env, stateRoot: string = airlockStateDir(env)): string {
   const name = `b-${process.pid}-${randomBytes(4).toString('hex')}`;
   if (process.platform === 'win32') return `\\\\.\\pipe\\airlock-${name}-${randomBytes(8).toString('hex')}`;
-  const base = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'airlock') : join(stateRoot, 'run');
+  const candidates = [
+    ...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'airlock')] : []),
+    join(stateRoot, 'run'),
+    // A deep home can push the path past the limit; a private folder of our own under /tmp is next.
+    join(tmpdir(), `airlock-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`),
+  ];
+  const base = candidates.find((dir) => Buffer.byteLength(join(dir, `${name}.sock`)) <= MAX_SOCKET_PATH_BYTES) ?? candidates.at(-1)!;
   return join(ensurePrivateDir(base), `${name}.sock`);
 }
 

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Engine } from '../../core/engine';
+import { ApprovalBroker } from '../../host/broker/approvalBroker';
+import { engineEvaluator, ledgerWriter } from '../../host/broker/brokerEvaluator';
+import {
+  BROKER_SOCKET_ENV, BROKER_TOKEN_ENV, brokerSocketPath, registerBroker, unregisterBroker, updateBrokerEntry,
+} from '../../host/broker/brokerRegistry';
+import type { BrokerEntry } from '../../host/broker/brokerRegistry';
+import { BrokerServer } from '../../host/broker/brokerServer';
+import { Disposable } from '../disposable';
+
+export interface BrokerLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** What the running broker exposes to the rest of the extension (and to tests). */
+export interface BrokerInfo {
+  readonly socket: string;
+  readonly registryFile: string;
+}
+
+/**
+ * The window's broker: the socket server, its entry in the per-user registry, and the environment
+ * variables VS Code gives this window's terminals. Closing the window (disposing this) denies every
+ * waiting request at once, then removes the socket and the registry entry.
+ */
+export class BrokerHost extends Disposable {
+  readonly broker: ApprovalBroker;
+  private server: BrokerServer | undefined;
+  private entry: BrokerEntry | undefined;
+  private registryFile: string | undefined;
+  readonly started: Promise<BrokerInfo | undefined>;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    engine: () => Promise<Engine>,
+    private readonly log: BrokerLogger,
+  ) {
+    super();
+    const onWarning = (message: string): void => log.warn(message);
+    this.broker = new ApprovalBroker({ evaluate: engineEvaluator(engine, { onWarning }), record: ledgerWriter({ onWarning }), onWarning });
+    this.started = this.start().catch((error: unknown) => {
+      log.warn(`the broker could not start; guards decide locally and fail closed: ${(error as Error).message}`);
+      return undefined;
+    });
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.updateWorkspaces()));
+  }
+
+  override dispose(): void {
+    // Deny first, so clients hear "deny" before their connection drops.
+    this.broker.close();
+    void this.server?.close();
+    if (this.registryFile) unregisterBroker(this.registryFile);
+    this.context.environmentVariableCollection.delete(BROKER_SOCKET_ENV);
+    this.context.environmentVariableCollection.delete(BROKER_TOKEN_ENV);
+    super.dispose();
+  }
+
+  private async start(): Promise<BrokerInfo> {
+    const token = randomBytes(32).toString('hex');
+    const socket = brokerSocketPath();
+    const server = new BrokerServer(this.broker, token, { onWarning: (m) => this.log.warn(m) });
+    await server.listen(socket);
+    this.server = server;
+    this.entry = { socket, token, pid: process.pid, workspaces: workspaceFolders(), started: new Date().toISOString() };
+    this.registryFile = registerBroker(this.entry);
+    const env = this.context.environmentVariableCollection;
+    // Not persisted: a restored terminal must not point at a socket from an earlier session.
+    env.persistent = false;
+    env.description = 'Lets Airlock guards in this terminal ask this window for approval.';
+    env.replace(BROKER_SOCKET_ENV, socket);
+    env.replace(BROKER_TOKEN_ENV, token);
+    this.log.info(`broker listening on ${socket}`);
+    return { socket, registryFile: this.registryFile };
+  }
+
+  private updateWorkspaces(): void {
+    if (!this.entry || !this.registryFile) return;
+    this.entry = { ...this.entry, workspaces: workspaceFolders() };
+    try {
+      updateBrokerEntry(this.registryFile, this.entry);
+    } catch (error) {
+      this.log.warn(`the broker registry entry could not be updated: ${(error as Error).message}`);
+    }
+  }
+}
+
+function workspaceFolders(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}

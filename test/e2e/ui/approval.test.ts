@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findBrokers } from '../../../src/host/broker/brokerRegistry';
+import { BrokerDecisionService } from '../../../src/host/brokerClient';
+import type { GuardAnswer, GuardRequest } from '../../../src/host/decisionService';
+import { airlockStateDir } from '../../../src/host/ledger/locations';
+import type { Workbench } from '../harness/workbench';
+import type { UiTest } from '../harness/uiSuite';
+
+/**
+ * A guard client in this process talks to the window's broker exactly as `airlock hook` would (found
+ * through the per-user registry in the session's home), and the test answers in the approval view as
+ * a person: clicks, Escape, typing. Nothing here runs any of the commands; they are only assessed.
+ */
+function clientFor(workbench: Workbench, personTimeoutMs?: number): { client: BrokerDecisionService; stateRoot: string } {
+  const home = path.join(path.dirname(workbench.workspace), 'home');
+  const stateRoot = airlockStateDir({ ...process.env, HOME: home });
+  const fallback = { decide: (): Promise<GuardAnswer> => Promise.reject(new Error('no broker answered: the client fell back to deciding locally')) };
+  return { client: new BrokerDecisionService(fallback, { stateRoot, env: {}, ...(personTimeoutMs ? { personTimeoutMs } : {}) }), stateRoot };
+}
+
+async function waitForBroker(workbench: Workbench, stateRoot: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (findBrokers(workbench.workspace, stateRoot).length === 0) {
+    if (Date.now() > deadline) throw new Error(`no broker registered for ${workbench.workspace} under ${stateRoot}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const shell = (workbench: Workbench, command: string): GuardRequest =>
+  ({ action: { kind: 'shell', command }, cwd: workbench.workspace, source: 'agent-hook', agent: 'claude' });
+
+export const tests: UiTest[] = [
+  {
+    name: 'a request through the socket opens the approval view; Deny, Escape, Allow once, the typed name and the timeout each answer as they should',
+    timeoutMs: 120_000,
+    async run(workbench) {
+      // The team policy asks from score 20, so deleting a tracked README asks without being critical.
+      fs.mkdirSync(path.join(workbench.workspace, '.airlock'), { recursive: true });
+      fs.writeFileSync(path.join(workbench.workspace, '.airlock', 'policy.json'), JSON.stringify({ approval: { threshold: 20 } }));
+      const { client, stateRoot } = clientFor(workbench);
+      await waitForBroker(workbench, stateRoot);
+      const view = (selector: string) => workbench.webview(selector);
+
+      // Deny by click: the view shows the command exactly, its claimed source, score, reasons.
+      const command = 'rm -rf README.md';
+      let answer = client.decide(shell(workbench, command));
+      await view('#deny').waitFor();
+      assert.equal(await view('pre.action').textContent(), command);
+      assert.match((await view('.facts').textContent()) ?? '', /agent-hook \(claude\)/);
+      assert.match((await view('.reasons').textContent()) ?? '', /fs\.rm/);
+      assert.match((await view('.countdown').textContent()) ?? '', /Denied automatically in \d+:\d\d/);
+      assert.equal(await view('#deny').evaluate((button) => button === button.ownerDocument.activeElement), true, 'Deny has the focus');
+      await view('#deny').click();
+      let result = await answer;
+      assert.equal(result.decision, 'deny');
+      assert.deepEqual(result.decider, { by: 'person', how: 'deny' });
+
+      // Escape denies too.
+      answer = client.decide(shell(workbench, command));
+      await view('#deny').waitFor();
+      await view('#deny').press('Escape');
+      result = await answer;
+      assert.deepEqual(result.decider, { by: 'person', how: 'deny' });
+
+      // Allow once allows.
+      answer = client.decide(shell(workbench, command));
+      await view('#allow-once').click();
+      result = await answer;
+      assert.equal(result.decision, 'allow');
+      assert.deepEqual(result.decider, { by: 'person', how: 'allow-once' });
+
+      // A critical action cannot be allowed until its name is typed exactly.
+      answer = client.decide(shell(workbench, 'rm -rf /'));
+      await view('#confirm').waitFor();
+      const name = (await view('label[for=confirm] code').textContent()) ?? '';
+      assert.ok(name.length > 0, 'the view names what to type');
+      assert.equal(await view('#allow-once').isDisabled(), true);
+      assert.equal(await view('#allow-similar').count(), 0, 'allow similar is never offered for critical actions');
+      await view('#confirm').fill(`${name}x`);
+      assert.equal(await view('#allow-once').isDisabled(), true, 'a wrong name keeps allow disabled');
+      await view('#confirm').fill(name);
+      await view('#allow-once').click();
+      result = await answer;
+      assert.equal(result.decision, 'allow');
+      assert.deepEqual(result.decider, { by: 'person', how: 'typed-confirmation' });
+
+      // Nobody answers: the broker denies at the deadline.
+      const impatient = clientFor(workbench, 1500).client;
+      const started = Date.now();
+      result = await impatient.decide(shell(workbench, command));
+      assert.equal(result.decision, 'deny');
+      assert.equal(result.decider.by, 'timeout');
+      assert.ok(Date.now() - started < 10_000);
+
+      // Every answer went into the workspace's ledger, and the chain verifies.
+      const cli = path.join(workbench.repoRoot, 'dist', 'cli.js');
+      const out = execFileSync(process.execPath, [cli, 'ledger', 'verify', '--workspace', workbench.workspace], {
+        env: { ...process.env, AIRLOCK_STATE_DIR: stateRoot, AIRLOCK_NO_BROKER: '1' }, encoding: 'utf8',
+      });
+      assert.match(out, /Ledger intact: 5 entries/, out);
+      const lines = fs.readFileSync(path.join(workbench.workspace, '.airlock', 'ledger.jsonl'), 'utf8').trim().split('\n');
+      const deciders = lines.map((line) => (JSON.parse(line) as { decider: { by: string; how: string } }).decider);
+      assert.deepEqual(deciders.map((d) => `${d.by}:${d.how}`).slice(-5),
+        ['person:deny', 'person:deny', 'person:allow-once', 'person:typed-confirmation', `timeout:${deciders.at(-1)!.how}`]);
+    },
+  },
+];
