@@ -3,6 +3,7 @@ import { levelOf } from './assessment';
 import type { AnalysisContext } from './context/analysisContext';
 import { signalFindings } from './rules/dynamicCodePack';
 import { flowFindings } from './rules/flows';
+import { secretFlowFindings } from './rules/secretFlows';
 import type { RuleIndex } from './rules/packs';
 import type { Finding } from './rules/rule';
 import { TargetResolver } from './rules/targets';
@@ -59,7 +60,7 @@ export class ShellAnalyzer {
     }
 
     const targets = new TargetResolver(context);
-    const findings: Finding[] = [...signalFindings(signals), ...tamperSignals(signals), ...flowFindings(run.invocations)];
+    const findings: Finding[] = [...signalFindings(signals), ...tamperSignals(signals), ...flowFindings(run.invocations), ...secretFlowFindings(run.invocations)];
     for (const invocation of run.invocations) findings.push(...this.judge(invocation, context, targets));
     return summarize(findings, signals);
   }

@@ -46,7 +46,8 @@ function isVerb(part: string, spec: CliSpec): boolean {
 function findVerb(operands: readonly string[], spec: CliSpec): Verb | undefined {
   for (let index = 0; index < Math.min(operands.length, MAX_PATH); index++) {
     const word = (operands[index] ?? '').toLowerCase();
-    if (READ_VERBS.has(word) || (spec.skip ?? []).includes(word)) return undefined;
+    // The first word is often a service named like a verb (`aws logs`, `gh run`); later ones are verbs.
+    if ((index > 0 && READ_VERBS.has(word)) || (spec.skip ?? []).includes(word)) return undefined;
     if (NOT_A_SUBCOMMAND.test(word) && !/^[a-z0-9]+:[a-z0-9-]+$/.test(word)) continue;
     const whole = isVerb(word, spec) ? word : undefined;
     const base = whole ?? word.split(/[-_:]/).find((part) => isVerb(part, spec));
@@ -98,7 +99,7 @@ const PHRASES: Readonly<Record<string, string>> = {
   purge: 'purges', drop: 'drops', wipe: 'wipes', erase: 'erases', reset: 'resets', truncate: 'truncates', flush: 'flushes',
   clear: 'clears', prune: 'prunes', forget: 'forgets', uninstall: 'uninstalls', nuke: 'destroys', deletefile: 'deletes', rdelete: 'deletes',
   disable: 'disables', archive: 'archives', revoke: 'revokes', unregister: 'unregisters', deregister: 'deregisters', unsubscribe: 'unsubscribes',
-  untag: 'untags', undeploy: 'undeploys', cancel: 'cancels', kill: 'kills', roll: 'rolls (replaces)', rollback: 'rolls back', move: 'moves away',
+  'create-invalidation': 'purges the CDN cache of', 'update-secret': 'overwrites', 'put-secret-value': 'overwrites the value of', untag: 'untags', undeploy: 'undeploys', cancel: 'cancels', kill: 'kills', roll: 'rolls (replaces)', rollback: 'rolls back', move: 'moves away',
   compact: 'compacts (frees deleted data of)', cleanup: 'cleans up', clean: 'cleans', unset: 'unsets', stop: 'stops', down: 'takes down',
 };
 
@@ -107,12 +108,14 @@ function judge(program: string, args: readonly string[], spec: CliSpec, hint: st
   const operands = parsed.operands;
   const family = spec.family ?? 'cloud';
   const nameVerb = program.split(/[-_]/).find((part) => DESTRUCTIVE_VERBS.has(part));
-  const verb: Verb | undefined = findVerb(operands, spec) ?? (nameVerb ? { word: nameVerb, base: nameVerb, index: -1, soft: false } : undefined);
-  const flag = (spec.flags ?? []).find((name) => parsed.flags.has(name) && !(parsed.values.get(name) ?? []).some((value) => /^false$/i.test(value)));
+  const verb: Verb | undefined = findVerb(operands, spec) ?? (nameVerb ? { word: nameVerb, base: nameVerb, index: -1, soft: false } : undefined) ?? recordSetDelete(program, operands, args);
+  // A one-letter flag (`gsutil -d`) means delete only for syncing commands; elsewhere it is debug.
+  const syncing = operands.includes('sync') || operands.includes('rsync');
+  const flag = (spec.flags ?? []).find((name) => parsed.flags.has(name) && (name.length > 2 || syncing) && !(parsed.values.get(name) ?? []).some((value) => /^false$/i.test(value)));
   if (!verb && !flag) return undefined;
   if (verb && (spec.skip ?? []).includes(operands[0] ?? '')) return undefined;
 
-  const sync = operands.includes('sync') || verb?.base === 'sync';
+  const sync = operands.includes('sync') || operands.includes('rsync') || verb?.base === 'sync';
   const name = sync ? operands[operands.length - 1] : targetName(args, operands, verb?.index ?? -1);
   const recursive = program === 'aws' && verb?.base === 'rm' && hasFlag(parsed, '--recursive');
   const kind = recursive ? 'prefix' : verb ? kindOf(operands, verb, spec, name, args) : sync ? undefined : resourceOf(namingOption(args)?.option ?? '');
@@ -146,18 +149,33 @@ function judge(program: string, args: readonly string[], spec: CliSpec, hint: st
   return { rule: `${family}.${program.replace(/\.sh$/, '')}.${verb?.base ?? 'delete-flag'}`, score: boosted.score, message: boosted.message, resources: [resource] };
 }
 
+/** `aws route53 change-resource-record-sets` deletes records when its change batch says DELETE. */
+function recordSetDelete(program: string, operands: readonly string[], args: readonly string[]): Verb | undefined {
+  const index = operands.indexOf('change-resource-record-sets');
+  if (program !== 'aws' || index === -1 || !args.some((arg) => /"Action"\s*:\s*"DELETE"|Action=DELETE/i.test(arg))) return undefined;
+  return { word: 'delete-record-sets', base: 'delete', index, soft: false };
+}
+
+/** `java -jar jenkins-cli.jar -s URL delete-job x`: the Jenkins CLI, whatever the jar is called. */
+function jenkinsArgs(args: readonly string[]): readonly string[] | undefined {
+  const jar = args.findIndex((arg, index) => args[index - 1] === '-jar' && /jenkins-cli[^/]*\.jar$/.test(arg));
+  return jar === -1 ? undefined : args.slice(jar + 1);
+}
+
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
 const cloudCli: Rule = {
   id: 'cloud',
-  programs: CLI_PROGRAMS,
+  programs: [...CLI_PROGRAMS, 'java'],
   description: 'Deletes, destroys, terminates, purges and resets through cloud and platform CLIs; data holders (volumes, databases, buckets, snapshots, backups) are critical.',
   check({ invocation, context }) {
-    const spec = cliSpec(invocation.name);
+    const jenkins = invocation.name === 'java' ? jenkinsArgs(argValues(invocation)) : undefined;
+    const program = jenkins ? 'jenkins-cli' : invocation.name;
+    const spec = cliSpec(program);
     if (!spec) return undefined;
-    return judge(invocation.name, argValues(invocation), spec, invocationProductionHint(invocation, context));
+    return judge(program, jenkins ?? argValues(invocation), spec, invocationProductionHint(invocation, context));
   },
 };
 

@@ -23,9 +23,9 @@ export interface CliSpec {
 }
 
 const CLI_TABLE: Readonly<Record<string, CliSpec>> = {
-  aws: { provider: 'AWS', flags: ['--delete'] },
+  aws: { provider: 'AWS', flags: ['--delete'], verbs: ['put-secret-value', 'update-secret', 'create-invalidation'] },
   gcloud: { provider: 'Google Cloud' },
-  gsutil: { provider: 'Google Cloud Storage' },
+  gsutil: { provider: 'Google Cloud Storage', flags: ['-d', '--delete-unmatched-destination-objects'] },
   bq: { provider: 'BigQuery' },
   az: { provider: 'Azure', kinds: { group: 'resource group' } },
   azcopy: { provider: 'Azure Storage', flags: ['--delete-destination'] },
@@ -89,7 +89,8 @@ const CLI_TABLE: Readonly<Record<string, CliSpec>> = {
   square: { provider: 'Square' },
   stripe: { provider: 'Stripe', verbs: ['roll'] },
   unleash: { provider: 'Unleash', verbs: ['archive'] },
-  deck: { provider: 'Kong', verbs: ['reset'] },
+  deck: { provider: 'Kong', verbs: ['reset', 'sync'] },
+  'jenkins-cli': { provider: 'Jenkins' },
   'gitlab-runner': { provider: 'GitLab Runner', verbs: ['unregister'] },
   'grafana-cli': { provider: 'Grafana' },
   consul: { provider: 'Consul' },
@@ -108,8 +109,8 @@ export const CLI_PROGRAMS: readonly string[] = Object.keys(CLI_TABLE).flatMap((n
 /** Words (or parts of hyphenated words) that destroy, in every CLI of the table. */
 export const DESTRUCTIVE_VERBS = new Set([
   'delete', 'del', 'rm', 'rb', 'remove', 'destroy', 'terminate', 'purge', 'drop', 'wipe', 'erase', 'reset',
-  'truncate', 'flush', 'clear', 'clean', 'cleanup', 'prune', 'uninstall', 'deregister', 'unregister',
-  'unsubscribe', 'revoke', 'untag', 'undeploy', 'cancel', 'nuke', 'rdelete', 'deletefile',
+  'truncate', 'flush', 'clear', 'clean', 'cleanup', 'prune', 'uninstall', 'deregister',
+  'unsubscribe', 'revoke', 'untag', 'undeploy', 'nuke', 'rdelete', 'deletefile', 'rmdir',
 ]);
 
 /** Words that read or create: a subcommand path stops at them (`kv get reset-token` reads). */
@@ -123,7 +124,7 @@ export const READ_VERBS = new Set([
 ]);
 
 /** Verbs that hide or detach rather than erase: asked about, but below the critical verbs. */
-export const SOFT_VERBS = new Set(['archive', 'disable', 'unregister', 'deregister', 'unsubscribe', 'untag', 'undeploy', 'cancel', 'kill', 'roll', 'revoke', 'rollback', 'unset', 'down', 'stop', 'compact', 'break-lock', 'recreate', 'defrag', 'dedupe', 'cleanup', 'clean']);
+export const SOFT_VERBS = new Set(['archive', 'disable', 'unregister', 'deregister', 'unsubscribe', 'untag', 'undeploy', 'cancel', 'kill', 'roll', 'create-invalidation', 'update-secret', 'put-secret-value', 'revoke', 'rollback', 'unset', 'down', 'stop', 'compact', 'break-lock', 'recreate', 'defrag', 'dedupe', 'cleanup', 'clean']);
 
 /** Resource words that name what holds data, with the noun used in messages. */
 const DATA_RESOURCES: Readonly<Record<string, string>> = {

@@ -1,5 +1,6 @@
 import type { Invocation } from '../shell/ir';
 import { argValues } from '../shell/ir';
+import { parseArgs } from '../shell/options';
 import type { Finding, Rule, RulePack } from './rule';
 import { isSecretPath } from './secretFiles';
 
@@ -18,7 +19,7 @@ const SENDERS = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'ssh',
 const SECRET_PATTERN = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE KEY|AKIA|CREDENTIAL|BEARER)/i;
 
 /** What secret an invocation reads, in words, or undefined. */
-function readsSecret(invocation: Invocation): string | undefined {
+export function readsSecret(invocation: Invocation): string | undefined {
   const args = argValues(invocation);
   const name = invocation.name;
   if (ENV_DUMPERS.has(name)) {
@@ -66,7 +67,8 @@ const secretSend: Rule = {
     const redirected = invocation.redirects.find((redirect) => redirect.op === '<' && isSecretPath(redirect.target.value));
     if (redirected) return { rule: 'secrets.exfiltrate.redirect', score: 85, message: `${invocation.name} sends the secrets in ${redirected.target.value} to the network` };
     if (['scp', 'rsync', 'sftp'].includes(invocation.name)) {
-      const args = argValues(invocation);
+      // Option values (`-i ~/.ssh/key` is the identity used to log in, not a file sent) are skipped.
+      const args = parseArgs(argValues(invocation), { shortWithValue: 'iFPoclJSe', longWithValue: ['rsh', 'rsync-path', 'exclude', 'include', 'port'] }).operands;
       const remote = args.some((arg) => /^[^/\s]+:/.test(arg) && !arg.startsWith('-'));
       const file = args.find((arg) => !arg.startsWith('-') && !/^[^/\s]+:/.test(arg) && isSecretPath(arg));
       if (remote && file) return { rule: 'secrets.exfiltrate.copy', score: 85, message: `${invocation.name} copies the secrets in ${file} to another host` };
