@@ -28,6 +28,7 @@ interface Target {
 type Outcome =
   | { readonly kind: 'answer'; readonly answer: GuardAnswer }
   | { readonly kind: 'approval'; readonly approved: boolean }
+  | { readonly kind: 'pong' }
   /** Nobody answered, or the broker refused: the next broker, or the fallback, decides. */
   | { readonly kind: 'unreachable'; readonly reason: string }
   /** A broker took the request and then went silent: the fallback decides (and fails closed). */
@@ -51,7 +52,7 @@ export class BrokerDecisionService implements DecisionService {
       const outcome = await this.send(target, { v: BROKER_PROTOCOL_VERSION, type: 'decide', id: newId(), token: target.token, request,
         ...(this.options.personTimeoutMs !== undefined ? { timeoutMs: this.options.personTimeoutMs } : {}) });
       if (outcome.kind === 'answer') return outcome.answer;
-      this.options.onWarning?.(`the Airlock window at ${target.socket} did not answer (${outcome.kind === 'approval' ? 'wrong reply' : outcome.reason})`);
+      this.options.onWarning?.(`the Airlock window at ${target.socket} did not answer (${'reason' in outcome ? outcome.reason : 'wrong reply'})`);
       // A broker that held the request and went silent may have shown it to a person; asking another
       // window would show it twice, so the local decider settles it.
       if (outcome.kind === 'lost') break;
@@ -67,6 +68,18 @@ export class BrokerDecisionService implements DecisionService {
     for (const target of this.targets(cwd)) {
       const outcome = await this.send(target, { v: BROKER_PROTOCOL_VERSION, type: 'consume-approval', id: newId(), token: target.token, command, cwd });
       if (outcome.kind === 'approval') return outcome.approved;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a live window guards `cwd` and accepts our token, without deciding anything: the shell
+   * guard asks this once at start to know whether a blocked line can be sent for approval.
+   */
+  async ping(cwd: string): Promise<boolean> {
+    for (const target of this.targets(cwd)) {
+      const outcome = await this.send(target, { v: BROKER_PROTOCOL_VERSION, type: 'ping', id: newId(), token: target.token });
+      if (outcome.kind === 'pong') return true;
     }
     return false;
   }
@@ -156,7 +169,7 @@ export class BrokerDecisionService implements DecisionService {
       case 'approval':
         return { kind: 'approval', approved: message.approved };
       case 'pong':
-        return { kind: 'unreachable', reason: 'unexpected pong' };
+        return { kind: 'pong' };
       case 'error':
         return { kind: 'unreachable', reason: message.reason };
     }

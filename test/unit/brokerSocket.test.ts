@@ -76,6 +76,8 @@ void describe('broker over its socket, with the client and its fallback', () => 
       assert.equal(statSync(registryDir(b.stateRoot)).mode & 0o777, 0o700);
       const local = new FakeLocal();
       const client = new BrokerDecisionService(local, { stateRoot: b.stateRoot, env: {} });
+      assert.equal(await client.ping(join(b.workspace, 'src')), true);
+      assert.equal(await client.ping(root), false, 'no window guards the folder above the workspace');
       const answer = await client.decide(req('ls -la', join(b.workspace, 'src')));
       assert.equal(answer.decision, 'allow');
       assert.equal(local.calls, 0);
@@ -156,6 +158,7 @@ void describe('broker over its socket, with the client and its fallback', () => 
     const local = new FakeLocal();
     const client = new BrokerDecisionService(local, { stateRoot, env: {} });
     assert.equal(client.targets(root).length, 0);
+    assert.equal(await client.ping(root), false);
     assert.ok(!readdirSync(registryDir(stateRoot)).includes(file.split('/').pop()!), 'the stale entry was removed');
     await client.decide(req('ls', root));
     const dead = new BrokerDecisionService(local, { env: { AIRLOCK_BROKER_SOCKET: join(root, 'nothing.sock'), AIRLOCK_BROKER_TOKEN: 'a'.repeat(64) }, stateRoot });
