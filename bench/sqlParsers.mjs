@@ -1,6 +1,6 @@
 // Measures SQL parser candidates on bench/sqlStatements.json: does each parser's tree let us tell
 // DROP/TRUNCATE/unbounded DELETE and UPDATE/ALTER ... DROP from reads and bounded writes, in which
-// dialects does it fail to parse, and how fast is it. `node bench/sqlParsers.mjs [--json]`.
+// dialects does it fail to parse, and how fast is it. `npm run bench:sql [-- --json]`.
 // The chosen parser is recorded with the numbers in docs/sql-parser-choice.md.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
