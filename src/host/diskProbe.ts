@@ -39,7 +39,8 @@ const DEFAULTS = {
 const MAX_CACHED_FACTS = 10_000;
 
 /** Where a file stands with git when git did not list it one by one. */
-type Standing = 'listed' | 'untracked' | 'ignored' | 'outside';
+/** `git-internal`: inside `.git`, counted as untracked (nothing restores it) and also on its own. */
+type Standing = 'listed' | 'untracked' | 'ignored' | 'outside' | 'git-internal';
 
 /**
  * The disk- and git-backed probe. It is a snapshot: git is asked once per repository and answers are
@@ -161,6 +162,7 @@ export class DiskProbe implements FileProbe {
       modified: listed ? countUnder(snapshot.modified, rel) : 0,
       untracked: (listed ? countUnder(snapshot.untracked, rel) : 0) + walk.untracked,
       ignored: (listed ? countUnder(snapshot.ignored, rel) : 0) + walk.ignored,
+      gitInternal: walk.gitInternal,
     };
   }
 }
@@ -202,6 +204,7 @@ class BoundedWalk {
   bytes = 0;
   untracked = 0;
   ignored = 0;
+  gitInternal = 0;
   truncated = false;
   private entries = 0;
   private readonly deadline: number;
@@ -217,8 +220,9 @@ class BoundedWalk {
   file(size: number, standing: Standing): void {
     this.files++;
     this.bytes += size;
-    if (standing === 'untracked') this.untracked++;
+    if (standing === 'untracked' || standing === 'git-internal') this.untracked++;
     else if (standing === 'ignored') this.ignored++;
+    if (standing === 'git-internal') this.gitInternal++;
   }
 
   directory(root: string, rootRel: string, rootStanding: Standing): void {
@@ -249,7 +253,7 @@ class BoundedWalk {
 
   private childStanding(parent: Standing, childRel: string): Standing {
     if (parent !== 'listed' || !this.snapshot) return parent;
-    if (childRel === '.git') return 'untracked';
+    if (childRel === '.git') return 'git-internal';
     if (this.snapshot.untrackedDirs.has(childRel)) return 'untracked';
     if (this.snapshot.ignoredDirs.has(childRel)) return 'ignored';
     return 'listed';
@@ -263,7 +267,7 @@ class BoundedWalk {
 function standingOf(snapshot: GitSnapshot, rel: string): Standing {
   if (rel === '') return 'listed';
   const parts = rel.split('/');
-  if (parts[0] === '.git') return 'untracked';
+  if (parts[0] === '.git') return 'git-internal';
   let prefix = '';
   for (const part of parts) {
     prefix = prefix === '' ? part : `${prefix}/${part}`;

@@ -19,6 +19,11 @@ export interface PathFacts {
   readonly modified: number;
   readonly untracked: number;
   readonly ignored: number;
+  /**
+   * How many of the `untracked` files lie inside `.git` (counted in the same walk, so the two agree
+   * even when counting stopped early): `git clean` never touches them, `rm -rf` does.
+   */
+  readonly gitInternal?: number;
 }
 
 export interface FileProbe {

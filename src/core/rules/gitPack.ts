@@ -157,9 +157,7 @@ const clean: GitRule = {
       const facts = target.facts;
       if (!facts || !facts.inGitRepo) return { rule: 'git.clean.unknown', score: 60, message: `git clean -f deletes untracked files under ${target.word.value}, which Airlock cannot count` };
       // Files inside .git count as untracked for deletes, but git clean never touches them.
-      const gitDir = target.path ? input.targets.describe(`${target.path}/.git`) : undefined;
-      const internal = gitDir?.exists ? gitDir.untracked : 0;
-      const untracked = Math.max(0, facts.untracked - internal) + (withIgnored ? facts.ignored : 0);
+      const untracked = Math.max(0, facts.untracked - (facts.gitInternal ?? 0)) + (withIgnored ? facts.ignored : 0);
       const what = withIgnored ? 'untracked and ignored files (.env files and local data included)' : 'untracked files';
       if (untracked === 0) return { rule: 'git.clean.nothing', score: 15, message: `git clean deletes ${what}; there are none under ${target.word.value} now` };
       return { rule: 'git.clean', score: interactive && !forced ? 35 : 70, message: `git clean deletes ${plural(untracked, 'file')} under ${target.word.value}: ${what}, which git has no copy of`, paths: [pathImpact(target)] };
