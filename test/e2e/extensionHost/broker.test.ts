@@ -1,0 +1,71 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findBrokers } from '../../../src/host/broker/brokerRegistry';
+import { BrokerDecisionService } from '../../../src/host/brokerClient';
+import type { GuardAnswer } from '../../../src/host/decisionService';
+import type { AirlockExtension } from '../../../src/extension/airlockExtension';
+import type { HostTest } from './hostTest';
+
+const EXTENSION_ID = 'airlock.airlock';
+
+async function airlock(): Promise<AirlockExtension> {
+  const extension = vscode.extensions.getExtension<AirlockExtension>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  return extension.activate();
+}
+
+function workspace(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the session opens a workspace folder');
+  return folder.uri.fsPath;
+}
+
+const noFallback = { decide: (): Promise<GuardAnswer> => Promise.reject(new Error('no broker answered')) };
+
+export const tests: HostTest[] = [
+  {
+    name: 'the broker listens on a socket in a private folder and registers for the workspace',
+    async run() {
+      const started = await (await airlock()).brokerHost.started;
+      assert.ok(started, 'the broker started');
+      assert.equal(fs.statSync(path.dirname(started.socket)).mode & 0o777, 0o700);
+      assert.equal(fs.statSync(started.registryFile).mode & 0o777, 0o600);
+      const found = findBrokers(workspace());
+      assert.equal(found[0]?.socket, started.socket);
+      assert.equal(found[0]?.pid, process.pid);
+    },
+  },
+  {
+    name: 'no VS Code command approves a waiting request: it is denied at its deadline',
+    timeoutMs: 20_000,
+    async run() {
+      const { broker } = (await airlock()).brokerHost;
+      const client = new BrokerDecisionService(noFallback, { env: {}, personTimeoutMs: 3000 });
+      const answer = client.decide({ action: { kind: 'shell', command: 'rm -rf /' }, cwd: workspace(), source: 'agent-hook', agent: 'claude' });
+      const deadline = Date.now() + 10_000;
+      while (broker.pending().length === 0) {
+        assert.ok(Date.now() < deadline, 'the request never reached the queue');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const pending = broker.pending()[0]!;
+      // Every command Airlock contributes, handed the request's id and an "allow" in every shape a
+      // caller might try. None of them may answer it.
+      const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } })
+        .contributes.commands.map((c) => c.command).filter((id) => id !== 'airlock.checkCommand');
+      for (const id of contributed) {
+        // Bounded, so a command that opens a prompt cannot stall the test; its answer is not what matters.
+        await Promise.race([
+          Promise.resolve(vscode.commands.executeCommand(id, pending.id, 'allow-once', pending.policy.confirmation)).catch(() => undefined),
+          new Promise((resolve) => setTimeout(resolve, 1000)),
+        ]);
+      }
+      await vscode.commands.executeCommand('airlock.checkCommand', 'true');
+      assert.equal(broker.pending()[0]?.id, pending.id, 'the request still waits');
+      const result = await answer;
+      assert.equal(result.decision, 'deny');
+      assert.equal(result.decider.by, 'timeout');
+    },
+  },
+];
