@@ -5,11 +5,12 @@ import { UsageError } from './io';
 import { runLedgerCommand } from './ledgerCommand';
 import { createDecisionService } from './decisionServiceFactory';
 import { HOOK_USAGE, runHook } from './hookCommand';
+import { HOOKS_USAGE, runHooksCommand } from './hooksCommand';
 
 const USAGE = `Airlock: scores commands for destructiveness before they run.
 
 ${CHECK_USAGE}       airlock ledger verify|tail|export [--workspace DIR]
-${HOOK_USAGE}
+${HOOK_USAGE}${HOOKS_USAGE}
 Exit codes: check exits 0 when the decision is allow, 2 otherwise.
 `;
 
@@ -22,6 +23,8 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
       return runLedgerCommand(args, io);
     case 'hook':
       return runHook(args, io, process.stdin, { createService: () => createDecisionService({ onWarning: (message) => io.stderr.write(`airlock: ${message}\n`) }) });
+    case 'hooks':
+      return runHooksCommand(args, io);
     case undefined:
     case 'help':
     case '--help':

@@ -1,0 +1,80 @@
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { HookAgent } from '../../core/hooks/payload';
+
+/** Where the launcher finds Airlock and a JavaScript runtime, as known when it was written. */
+export interface LauncherTarget {
+  /** The Airlock CLI (`dist/cli.js` of the installed extension, or of this checkout). */
+  readonly cliPath: string;
+  /** `node`, or the editor's own binary (Electron) when no `node` is on PATH. */
+  readonly runtime: string;
+  /** The runtime is Electron: it must be run with ELECTRON_RUN_AS_NODE=1. */
+  readonly electron: boolean;
+}
+
+export const LAUNCHER_NAME = 'airlock-hook';
+/** What every hook entry Airlock writes contains; how Airlock recognizes its own entries. */
+export const HOOK_MARKER = `bin/${LAUNCHER_NAME}`;
+/** The deadline Airlock asks of itself, under the timeout written into the hook files. */
+export const HOOK_TIMEOUT_S = 600;
+export const HOOK_DEADLINE_S = HOOK_TIMEOUT_S - 10;
+
+export function launcherPath(stateRoot: string): string {
+  return path.join(stateRoot, 'bin', LAUNCHER_NAME);
+}
+
+/**
+ * The launcher: a small script in the per-user Airlock folder that survives extension updates. It runs
+ * the recorded CLI, or else the newest installed Airlock extension's, with the recorded runtime or
+ * any `node` on PATH. When Airlock is installed for this user but cannot run, it exits 2, which every
+ * agent treats as a block: a broken guard must not silently wave actions through.
+ */
+export function launcherScript(target: LauncherTarget): string {
+  const q = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+  return `#!/bin/sh
+# Airlock's agent hook launcher. Written by "Airlock: Connect Agents" / "airlock hooks install";
+# rewritten on every install. Runs the current Airlock CLI: airlock hook <agent> < payload.
+cli=${q(target.cliPath)}
+runtime=${q(target.runtime)}
+electron=${target.electron ? 1 : 0}
+if [ ! -f "$cli" ]; then
+  for found in "$HOME"/.vscode/extensions/airlock.airlock-*/dist/cli.js "$HOME"/.vscode-server/extensions/airlock.airlock-*/dist/cli.js "$HOME"/.cursor/extensions/airlock.airlock-*/dist/cli.js "$HOME"/.cursor-server/extensions/airlock.airlock-*/dist/cli.js; do
+    [ -f "$found" ] && cli=$found
+  done
+fi
+if [ ! -f "$cli" ]; then
+  echo "Airlock: the hook cannot find Airlock (it was at $cli), so this action is blocked. Reinstall the Airlock extension, or run 'airlock hooks uninstall' to remove the hooks." >&2
+  exit 2
+fi
+if [ -x "$runtime" ]; then
+  if [ "$electron" = 1 ]; then ELECTRON_RUN_AS_NODE=1 exec "$runtime" "$cli" hook "$@"; fi
+  exec "$runtime" "$cli" hook "$@"
+fi
+if command -v node >/dev/null 2>&1; then exec node "$cli" hook "$@"; fi
+echo "Airlock: the hook found no Node runtime (was $runtime), so this action is blocked. Install Node.js or reopen the editor with Airlock." >&2
+exit 2
+`;
+}
+
+export function writeLauncher(stateRoot: string, target: LauncherTarget): string {
+  const file = launcherPath(stateRoot);
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, launcherScript(target), { mode: 0o755 });
+  chmodSync(temp, 0o755);
+  renameSync(temp, file);
+  return file;
+}
+
+/**
+ * The command written into a hook file. It names the launcher through `$HOME` when it lies there, so a
+ * committed file works for every teammate who has Airlock; for a teammate without it, the command says
+ * so on stderr and gives no decision (Cursor, which needs JSON, gets its neutral allow), instead of a
+ * missing command that `onFailure: "block"` or `failClosed` would turn into blocking every action.
+ */
+export function hookCommand(agent: HookAgent, stateRoot: string, home: string): string {
+  const file = launcherPath(stateRoot);
+  const shown = file.startsWith(`${home}/`) ? `$HOME/${file.slice(home.length + 1)}` : file;
+  const neutral = agent === 'cursor' ? ` echo '{"permission":"allow"}';` : '';
+  return `L="${shown.replace(/"/g, '\\"')}"; if [ -x "$L" ]; then exec "$L" ${agent} --deadline ${HOOK_DEADLINE_S}; else echo "Airlock is not set up for this user, so this hook does nothing: install Airlock and run Airlock: Connect Agents." >&2;${neutral} fi`;
+}
