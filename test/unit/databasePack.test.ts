@@ -186,3 +186,30 @@ void describe('database pack: SQL lines and application runners', () => {
     assertAllowed(fixture, 'rails db:setup');
   });
 });
+
+void describe('database pack: grants, unread input and dynamic SQL', () => {
+  void it('asks before granting everything on everything', () => {
+    assertStopped(fixture, `mysql -e "GRANT ALL PRIVILEGES ON *.* TO 'admin'@'%'"`, { rule: 'db.sql.grant-all', level: 'high' });
+    assertStopped(fixture, "GRANT ALL ON *.* TO 'user'@'host';", { rule: 'db.sql.grant-all.bare' });
+    assertAllowed(fixture, `mysql -e "GRANT SELECT ON shop.orders TO 'reader'@'localhost'"`, 'db.');
+  });
+
+  void it('says which piped input it could not read, and reads the name', () => {
+    const logged = assertAllowed(fixture, 'cat dump.sql | psql app');
+    assert.ok(logged.reasons.some((reason) => reason.rule === 'db.sql.unread-file' && reason.message.includes('dump.sql')));
+    assertStopped(fixture, 'zcat teardown.sql.gz | psql app', { rule: 'db.sql.unread-file' });
+    assertStopped(fixture, 'psql -h db.prod.internal app < reset.sql', { rule: 'db.sql.unread-file' });
+  });
+
+  void it('logs SQL known only at run time, and still reads a known prefix', () => {
+    const logged = assertAllowed(fixture, 'psql app -c "$QUERY"');
+    assert.ok(logged.reasons.some((reason) => reason.rule === 'db.sql.dynamic'));
+    assertStopped(fixture, 'psql app -c "TRUNCATE $TABLE"', { rule: 'db.sql.truncate' });
+  });
+
+  void it('reads snow sql and says when wrangler targets the deployed database', () => {
+    assertStopped(fixture, "snow sql -q 'DROP DATABASE analytics'", { rule: 'db.sql.drop-database' });
+    const remote = assertStopped(fixture, 'wrangler d1 execute app --remote --command "DROP TABLE users"');
+    assert.match(remote.reasons[0]?.message ?? '', /deployed copy/);
+  });
+});

@@ -112,6 +112,17 @@ const CLIENTS: Readonly<Record<string, ClientSpec>> = {
     host: ['-a', '--accountname'],
     operands: 'host',
   },
+  snow: {
+    dialect: 'snowflake',
+    provider: 'Snowflake',
+    options: { shortWithValue: 'qfc', longWithValue: ['query', 'filename', 'connection', 'database', 'schema', 'role', 'warehouse', 'account'] },
+    sql: ['-q', '--query'],
+    files: ['-f', '--filename'],
+    database: ['--database'],
+    host: ['--account', '-c', '--connection'],
+    subcommand: ['sql'],
+    operands: 'host',
+  },
   cockroach: {
     dialect: 'postgresql',
     provider: 'CockroachDB',
@@ -231,10 +242,13 @@ function readClient(invocation: Invocation, spec: ClientSpec, args: readonly Wor
   if (readsStdin) {
     const stdin = stdinOf(invocation);
     if (stdin) sources.push(stdin);
+    else if (invocation.stdin?.kind === 'pipe') unread.push(pipedFrom(invocation.stdin.producer));
     for (const redirect of invocation.redirects) if (redirect.op === '<' && (redirect.fd === undefined || redirect.fd === '0')) unread.push(redirect.target.value);
   }
   const host = names(parsed.values, spec.host)[0];
-  return { sources, unread, where: describeWhere(spec, database, host), databaseName: database };
+  // `wrangler d1 execute --remote` runs against the deployed database, not the local copy.
+  const remote = spec.provider === 'Cloudflare D1' && values.includes('--remote') ? ' (the deployed copy, --remote)' : '';
+  return { sources, unread, where: `${describeWhere(spec, database, host)}${remote}`, databaseName: database };
 }
 
 function names(values: ReadonlyMap<string, readonly string[]>, options: readonly string[]): string[] {
@@ -249,6 +263,13 @@ function stdinOf(invocation: Invocation): SqlSource | undefined {
   const output = literalOutput(stdin.producer);
   if (output !== undefined) return { text: output, dynamic: false };
   return undefined;
+}
+
+/** What an unreadable pipe carries, for messages: the files `cat` or `zcat` read, or the program's output. */
+function pipedFrom(producer: Invocation): string {
+  const files = producer.argv.slice(1).map((word) => word.value).filter((value) => !value.startsWith('-'));
+  if (/^(cat|zcat|gzcat|bzcat|xzcat|zstdcat|gunzip|gzip|xz|bzip2|zstd|pv)$/.test(producer.name) && files.length > 0) return files.join(' ');
+  return `the output of ${producer.name || 'a command'}`;
 }
 
 /** sqlite3 and duckdb take single-dash long options; a few take a value. */
@@ -295,6 +316,7 @@ const DESTRUCTIVE: Partial<Record<SqlEffect['kind'], EffectText>> = {
   'update-all': { rule: 'db.sql.update-all', score: 80, kind: 'table', describe: (o, w, e) => `overwrites every row of ${o}${w} (UPDATE ${e.detail ? `with ${e.detail}` : 'without WHERE'}); the old values are gone unless a backup exists` },
   'alter-drop': { rule: 'db.sql.alter-drop', score: 70, kind: 'table', describe: (o, w, e) => `drops ${e.detail || 'part'} from the table ${o}${w} (ALTER ... DROP); the data in it is gone unless a backup exists` },
   'drop-other': { rule: 'db.sql.drop-object', score: 50, kind: 'object', describe: (o, w, e) => `drops the ${e.detail ?? 'object'} ${o}${w}` },
+  'grant-all': { rule: 'db.sql.grant-all', score: 60, kind: 'user', describe: (o, w) => `gives ${o || 'a user'} every privilege on a whole database or server${w}, dropping and deleting included` },
   delete: { rule: 'db.sql.delete', score: 25, kind: 'table', describe: (o, w) => `deletes the rows of ${o}${w} that its WHERE selects` },
   update: { rule: 'db.sql.update', score: 20, kind: 'table', describe: (o, w) => `updates the rows of ${o}${w} that its WHERE selects` },
 };
@@ -331,7 +353,7 @@ function unreadFile(input: RuleInput, spec: ClientSpec, run: ClientRun, file: st
   return dbFinding(input, { rule: 'db.sql.unread-file', score, message, provider: spec.provider }, production);
 }
 
-const SQL_STARTS = ['drop', 'truncate', 'delete', 'update', 'alter'];
+const SQL_STARTS = ['drop', 'truncate', 'delete', 'update', 'alter', 'grant'];
 
 /**
  * A line that is SQL rather than a shell command (`DROP TABLE users;`). In a shell it fails, but an
@@ -371,7 +393,13 @@ export const sqlClientRule: Rule = {
     const run = readClient(input.invocation, spec, args);
     const findings: Finding[] = [];
     for (const source of run.sources) {
-      findings.push(...sqlFindings(input, spec, run, analyzeSql(source.text, spec.dialect), source.dynamic));
+      const analysis = analyzeSql(source.text, spec.dialect);
+      findings.push(...sqlFindings(input, spec, run, analysis, source.dynamic));
+      if (source.dynamic && analysis.effects.length === 0) {
+        // `psql -c "$SQL"`: nothing to read but a variable. Logged, not asked: agents rarely do it,
+        // and the statement is known only where it is set.
+        findings.push(dbFinding(input, { rule: 'db.sql.dynamic', score: 40, message: `runs SQL known only at run time (${source.text.slice(0, 60)})${run.where}`, provider: spec.provider }));
+      }
     }
     const production = run.unread.length > 0 ? productionOf(input) : undefined;
     for (const file of run.unread) findings.push(unreadFile(input, spec, run, file, production));

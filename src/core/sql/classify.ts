@@ -17,6 +17,7 @@ export type SqlEffectKind =
   | 'update-all'
   | 'alter-drop'
   | 'drop-other'
+  | 'grant-all'
   | 'delete'
   | 'update'
   | 'write'
@@ -55,7 +56,9 @@ export function analyzeSql(text: string, dialect: SqlDialect): SqlAnalysis {
   script.statements.forEach((statement, index) => {
     const trees = index < MAX_STATEMENTS ? parseSql(statement, dialect) : undefined;
     if (trees) {
-      for (const tree of trees) effects.push(...treeEffects(tree, dialect));
+      // A GRANT's reach is plainest in its text: `ON *.*`, `TO 'admin'@'%'`.
+      if (/^grant\b/i.test(statement)) effects.push(grantEffect(statement, true));
+      else for (const tree of trees) effects.push(...treeEffects(tree, dialect));
       return;
     }
     unparsed++;
@@ -195,18 +198,19 @@ const IDENT = String.raw`([\w$."\x60\[\]-]+)`;
 export function keywordEffect(statement: string, dialect: SqlDialect): SqlEffect | undefined {
   const text = statement.replace(/\s+/g, ' ').trim();
   const unquote = (name: string | undefined): string[] => (name ? [name.replace(/["`[\]]/g, '')] : []);
-  let match = new RegExp(String.raw`^drop (database|schema|keyspace) (?:if exists )?${IDENT}`, 'i').exec(text);
+  // The name is optional: `DROP TABLE` cut short is still a statement about dropping a table.
+  let match = new RegExp(String.raw`^drop (database|schema|keyspace)\b(?: if exists)?(?: ${IDENT})?`, 'i').exec(text);
   if (match) {
     const keyword = (match[1] ?? '').toLowerCase();
     const kind = keyword === 'schema' && dialect !== 'mysql' ? 'drop-schema' : 'drop-database';
     return { kind, objects: unquote(match[2]), parsed: false };
   }
-  match = new RegExp(String.raw`^drop (?:temporary )?(table|collection|materialized view|view|index|sequence|function|procedure|trigger|type|user|role|partition|dictionary)s? (?:if exists )?${IDENT}`, 'i').exec(text);
+  match = new RegExp(String.raw`^drop (?:temporary )?(table|collection|materialized view|view|index|sequence|function|procedure|trigger|type|user|role|partition|dictionary)s?\b(?: if exists)?(?: ${IDENT})?`, 'i').exec(text);
   if (match) {
     const table = (match[1] ?? '').toLowerCase() === 'table' || (match[1] ?? '').toLowerCase() === 'collection';
     return { kind: table ? 'drop-table' : 'drop-other', objects: unquote(match[2]), detail: table ? undefined : match[1]?.toLowerCase(), parsed: false };
   }
-  match = new RegExp(String.raw`^truncate (?:table )?(?:only )?(?:if exists )?${IDENT}`, 'i').exec(text);
+  match = new RegExp(String.raw`^truncate\b(?: table)?(?: only)?(?: if exists)?(?: ${IDENT})?`, 'i').exec(text);
   if (match) return { kind: 'truncate', objects: unquote(match[1]), parsed: false };
   // ClickHouse mutations: `ALTER TABLE t DELETE WHERE ...`, `ALTER TABLE t UPDATE ... WHERE ...`.
   match = new RegExp(String.raw`^alter table ${IDENT}(?: on cluster \S+)? (delete|update) (.*)$`, 'i').exec(text);
@@ -233,10 +237,21 @@ export function keywordEffect(statement: string, dialect: SqlDialect): SqlEffect
     if (whereIsTrivial(rest)) return { kind: 'update-all', objects: unquote(match[1]), detail: 'a WHERE that is always true', parsed: false };
     return { kind: 'update', objects: unquote(match[1]), parsed: false };
   }
+  if (/^grant\b/i.test(text)) return grantEffect(text, false);
   if (/^(select|show|describe|desc|explain|pragma|list|use|values)\b/i.test(text)) return { kind: 'read', objects: [], parsed: false };
   if (/^(insert|replace|upsert|copy|load data)\b/i.test(text)) return { kind: 'write', objects: [], parsed: false };
   if (/^(create|alter)\b/i.test(text)) return { kind: 'ddl', objects: [], parsed: false };
   return undefined;
+}
+
+/**
+ * GRANT ALL on everything (`ON *.*`, `ON ALL TABLES`, `ON DATABASE`) hands out the power to drop and
+ * delete; narrower grants are ordinary administration.
+ */
+function grantEffect(text: string, parsed: boolean): SqlEffect {
+  const all = /^grant all\b/i.test(text.replace(/\s+/g, ' ')) && /(\*\.\*|\bon all tables\b|\bon database\b|\bon schema\b)/i.test(text);
+  const who = /\bto\s+([^\s;]+)/i.exec(text)?.[1];
+  return all ? { kind: 'grant-all', objects: who ? [who.replace(/["`]/g, '')] : [], parsed } : { kind: 'other', objects: [], parsed };
 }
 
 function whereIsTrivial(rest: string): boolean {
