@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need, idempotently: Debian's chromium and libkrb5-dev through apt,
+# Installs what the end-to-end and shell tests need, idempotently: Debian's chromium, libkrb5-dev, zsh and fish through apt,
 # then Node 24 and code-server into a cache outside the repository, keyed by version. code-server's
 # native modules must be compiled against Node 24 (it refuses other majors), so it never goes into the
 # project's own node_modules. A warm cache makes this a few quick checks; a fresh machine installs all.

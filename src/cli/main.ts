@@ -2,7 +2,9 @@ import { loadEngine } from '../host/engineLoader';
 import { CHECK_USAGE, runCheck } from './checkCommand';
 import type { CommandIo } from './io';
 import { UsageError } from './io';
+import { GUARD_USAGE, runGuard } from './guardCommand';
 import { runLedgerCommand } from './ledgerCommand';
+import { runShellInit, SHELL_INIT_USAGE } from './shellInitCommand';
 import { createDecisionService } from './decisionServiceFactory';
 import { HOOK_USAGE, runHook } from './hookCommand';
 import { HOOKS_USAGE, runHooksCommand } from './hooksCommand';
@@ -10,7 +12,7 @@ import { HOOKS_USAGE, runHooksCommand } from './hooksCommand';
 const USAGE = `Airlock: scores commands for destructiveness before they run.
 
 ${CHECK_USAGE}       airlock ledger verify|tail|export [--workspace DIR]
-${HOOK_USAGE}${HOOKS_USAGE}
+${SHELL_INIT_USAGE}${GUARD_USAGE}${HOOK_USAGE}${HOOKS_USAGE}
 Exit codes: check exits 0 when the decision is allow, 2 otherwise.
 `;
 
@@ -21,6 +23,10 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
       return runCheck(args, io, process.stdin, () => loadEngine());
     case 'ledger':
       return runLedgerCommand(args, io);
+    case 'shell-init':
+      return runShellInit(args, io);
+    case 'guard':
+      return runGuard(args, io, process.stdin, () => loadEngine());
     case 'hook':
       return runHook(args, io, process.stdin, { createService: () => createDecisionService({ onWarning: (message) => io.stderr.write(`airlock: ${message}\n`) }) });
     case 'hooks':

@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Engine } from '../core/engine';
+import type { GuardDecider } from '../host/shellGuard/guardDecisionService';
+import { createGuardDecider } from '../host/shellGuard/guardDecisionService';
+import { allowLine, blockedMessage, cannotDecideMessage, denyLine, isGuardShell, RequestReader } from '../host/shellGuard/guardProtocol';
+import type { CommandIo } from './io';
+import { UsageError } from './io';
+
+export const GUARD_USAGE = `usage: airlock guard --shell bash|zsh|fish [--cwd DIR] -- <command line>
+       airlock guard --serve --shell bash|zsh|fish   (the shell guards' coprocess)
+`;
+
+interface GuardOptions {
+  serve: boolean;
+  cwd: string;
+  words: string[];
+}
+
+function parseGuardArgs(args: readonly string[]): GuardOptions {
+  const options: GuardOptions = { serve: false, cwd: process.cwd(), words: [] };
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? '';
+    if (arg === '--') {
+      options.words = args.slice(index + 1);
+      return options;
+    }
+    if (arg === '--serve') options.serve = true;
+    else if (arg === '--shell') {
+      const shell = args[++index];
+      // The shell only names the caller today; checking it keeps a typo from passing silently.
+      if (!isGuardShell(shell)) throw new UsageError('--shell is bash, zsh or fish');
+    } else if (arg === '--cwd') {
+      const dir = args[++index];
+      if (dir === undefined) throw new UsageError('--cwd needs a directory');
+      options.cwd = dir;
+    } else throw new UsageError(`unknown option ${arg}`);
+  }
+  return options;
+}
+
+/** Decides one line; any failure is a deny that says Airlock could not decide. Never throws. */
+async function answerLine(decider: GuardDecider, cwd: string, line: string): Promise<string> {
+  try {
+    if (line.trim() === '') return allowLine();
+    const answer = await decider.service.decide({ action: { kind: 'shell', command: line, cwd }, cwd, source: 'shell-guard' });
+    return answer.decision === 'allow' ? allowLine() : denyLine(blockedMessage(answer, decider.canAsk));
+  } catch (error) {
+    return denyLine(cannotDecideMessage(error));
+  }
+}
+
+/**
+ * `airlock guard`: what the shell guard snippets call. One-shot, it decides the line after `--` and
+ * prints one answer line (exit 0 allow, 1 deny). With `--serve` it is the guard's long-lived
+ * coprocess: NUL-framed requests on stdin, one answer line each, in order, until stdin closes.
+ */
+export async function runGuard(args: readonly string[], io: CommandIo, stdin: Readable, loadEngine: () => Promise<Engine>): Promise<number> {
+  const options = parseGuardArgs(args);
+  const warned = new Set<string>();
+  // A shell prints whatever we write to stderr into the person's terminal: each warning once only.
+  const onWarning = (message: string): void => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    io.stderr.write(`airlock: ${message}\n`);
+  };
+  let decider: GuardDecider;
+  try {
+    decider = await createGuardDecider(process.env, loadEngine, onWarning);
+  } catch (error) {
+    // Without an engine nothing can be decided: fail closed, and in serve mode exit so the shell
+    // falls back to one-shot calls (which fail closed the same way, each saying why).
+    io.stdout.write(denyLine(cannotDecideMessage(error)));
+    return 1;
+  }
+  if (!options.serve) {
+    if (options.words.length === 0) throw new UsageError('no command line given');
+    const reply = await answerLine(decider, resolve(options.cwd), options.words.join(' '));
+    io.stdout.write(reply);
+    return reply === allowLine() ? 0 : 1;
+  }
+  const reader = new RequestReader();
+  // Requests are answered strictly in order: the shell waits for each answer before its next line.
+  let queue = Promise.resolve();
+  stdin.on('data', (chunk: Buffer) => {
+    for (const request of reader.push(chunk)) {
+      queue = queue.then(async () => {
+        io.stdout.write(await answerLine(decider, resolve(request.cwd || '/'), request.line));
+      });
+    }
+  });
+  await new Promise<void>((done) => stdin.once('end', done).once('close', done));
+  await queue;
+  return 0;
+}

@@ -1,0 +1,191 @@
+import type { GuardSnippetOptions } from './snippetText';
+import { posixQuote, shellText } from './snippetText';
+
+/**
+ * The bash guard (DESIGN.md "shell guard"; mechanics verified in ../shared/research/vscode_api.md 1.4).
+ *
+ * Interactive: Enter runs a readline handler first that copies the physical line, so the whole
+ * command (every line of a multi-line one) is known before bash parses it; PS0, expanded once a
+ * complete command has been read, arms the check; the first DEBUG trap of that command decides the
+ * whole text once, and with extdebug a non-zero trap skips every simple command up to the next prompt,
+ * inside lists, pipelines, loops, functions and subshells alike. The prompt hook then returns 126, so
+ * $? and VS Code's shell integration (which reads $? next) both see it.
+ *
+ * Non-interactive (bash -c, shell tasks, via BASH_ENV): the -c string is decided once before it runs;
+ * a blocked one exits 126. Its children skip the check (AIRLOCK_GUARD_CHECKED): their command was part
+ * of a line already decided, and a node process per nested bash -c would make builds crawl.
+ *
+ * Decisions go to a long-lived coprocess (airlock guard --serve) started with the guard; when it is
+ * gone, each line falls back to a one-shot airlock guard call. Every path that gets no exact "allow"
+ * blocks the line.
+ */
+export function bashGuardSnippet(options: GuardSnippetOptions): string {
+  const command = options.command.map(posixQuote).join(' ');
+  return shellText`# Airlock shell guard for bash (airlock shell-init bash). A second layer, not a sandbox:
+# whoever types into this shell can switch it off; Airlock records when a guard goes missing.
+if [[ -z $\{__airlock_guard_loaded-} ]]; then
+__airlock_guard_loaded=1
+__airlock_cmd=(${command})
+
+# Sets __airlock_reply to the answer line for $1 (decided in $PWD).
+__airlock_ask() {
+  __airlock_reply=
+  if [[ -n $\{__airlock_srv_pid-} && -n $\{__AIRLOCK_SRV[1]-} ]] && builtin kill -0 "$__airlock_srv_pid" 2>/dev/null; then
+    if builtin printf '%s\0%s\0' "$PWD" "$1" >&"$\{__AIRLOCK_SRV[1]}" && IFS= builtin read -r __airlock_reply <&"$\{__AIRLOCK_SRV[0]}"; then
+      return 0
+    fi
+    # The coprocess died or broke mid-answer: stop using it and decide this line the slow way.
+    builtin kill "$__airlock_srv_pid" 2>/dev/null
+    __airlock_srv_pid= __airlock_reply=
+  fi
+  __airlock_reply=$("$\{__airlock_cmd[@]}" guard --shell bash --cwd "$PWD" -- "$1" </dev/null)
+}
+
+# Returns 0 to run the line; otherwise 1, with the reason in __airlock_message.
+__airlock_check() {
+  __airlock_ask "$1"
+  case $__airlock_reply in
+    allow) return 0 ;;
+    deny$'\t'*) __airlock_message=$\{__airlock_reply#deny$'\t'} ;;
+    *) __airlock_message='airlock: blocked because Airlock gave no answer; the line did not run.' ;;
+  esac
+  return 1
+}
+
+if [[ $- != *i* ]]; then
+  if [[ -n $\{BASH_EXECUTION_STRING-} && -z $\{AIRLOCK_GUARD_CHECKED-} ]]; then
+    export AIRLOCK_GUARD_CHECKED=1
+    __airlock_line=$BASH_EXECUTION_STRING
+    # Cursor's agent shell hands the command to an eval wrapper as an argument: check those too.
+    if [[ $__airlock_line == *eval* ]]; then
+      for __airlock_arg in "$@"; do __airlock_line+=$'\n'$__airlock_arg; done
+    fi
+    if ! __airlock_check "$__airlock_line"; then
+      builtin printf '%s\n' "$__airlock_message" >&2
+      builtin exit 126
+    fi
+    builtin unset __airlock_line __airlock_arg
+  fi
+else
+  export AIRLOCK_GUARD_CHECKED=1
+  __airlock_buffer= __airlock_armed=0 __airlock_verdict=0 __airlock_blocked=0 __airlock_busy=0 __airlock_percmd=0 __airlock_chain= __airlock_srv_pid= __airlock_decided= __airlock_message=
+
+  __airlock_start_server() {
+    # A coprocess has its own fds, closed in every command it starts; job-control noise is hidden.
+    { coproc __AIRLOCK_SRV { "$\{__airlock_cmd[@]}" guard --serve --shell bash; } } 2>/dev/null
+    __airlock_srv_pid=$__AIRLOCK_SRV_PID
+  }
+
+  # Readline calls this on Enter, before accept-line, so every physical line of a command is kept.
+  # The first line is decided here already: when it is blocked it is replaced by a call that prints
+  # why and returns 126, so nothing of it runs and $? is 126. Continuation lines of a multi-line command
+  # are decided as a whole by the DEBUG trap, which skips everything if needed.
+  __airlock_capture() {
+    if [[ -z $__airlock_buffer && -n $\{READLINE_LINE//[[:space:]]/} ]]; then
+      __airlock_busy=1
+      if ! __airlock_check "$READLINE_LINE"; then
+        READLINE_LINE=__airlock_blocked
+        READLINE_POINT=$\{#READLINE_LINE}
+      fi
+      __airlock_decided=$READLINE_LINE$'\n'
+      __airlock_busy=0
+    fi
+    __airlock_buffer+=$READLINE_LINE$'\n'
+  }
+
+  __airlock_blocked() {
+    builtin printf '%s\n' "$__airlock_message" >&2
+    return 126
+  }
+
+  __airlock_decide_line() {
+    __airlock_busy=1
+    if __airlock_check "$1"; then
+      __airlock_verdict=0
+    else
+      builtin printf '%s\n' "$__airlock_message" >&2
+      __airlock_verdict=1 __airlock_blocked=1
+    fi
+    __airlock_busy=0
+  }
+
+  __airlock_debug() {
+    [[ $BASH_COMMAND == __airlock_capture* ]] && return 0
+    (( __airlock_busy )) && return 0
+    # Our prompt hook ends a line: it must run even after a blocked line. The nonce keeps a typed
+    # "__airlock_prompt; rm -rf ~" from passing as the prompt.
+    if [[ $BASH_COMMAND == "__airlock_prompt $__airlock_nonce" ]] && (( $\{#FUNCNAME[@]} == 1 && !__airlock_armed )); then
+      __airlock_verdict=0
+      return 0
+    fi
+    # The trap that was there before (VS Code's shell integration) still sees each top-level command;
+    # inside functions it would misreport the command line, so only at the top.
+    if [[ -n $__airlock_chain ]] && (( $\{#FUNCNAME[@]} == 1 )); then
+      __airlock_busy=1
+      : "$1"
+      builtin eval "$__airlock_chain"
+      __airlock_busy=0
+    fi
+    if (( __airlock_armed )); then
+      __airlock_armed=0
+      if [[ $__airlock_buffer == "$__airlock_decided" ]]; then
+        __airlock_verdict=0
+      elif [[ -n $\{__airlock_buffer//[[:space:]]/} ]]; then
+        __airlock_decide_line "$__airlock_buffer"
+      elif [[ -z $__airlock_buffer ]]; then
+        # No line from readline (line editing off): check each command as it comes instead.
+        __airlock_percmd=1
+      fi
+      __airlock_buffer=
+    fi
+    if (( __airlock_percmd && !__airlock_verdict )) && [[ $BASH_COMMAND != "__airlock_prompt $__airlock_nonce" ]]; then
+      __airlock_decide_line "$BASH_COMMAND"
+    fi
+    return $__airlock_verdict
+  }
+
+  __airlock_install() {
+    builtin shopt -s extdebug
+    if [[ -z $__airlock_chain ]]; then
+      if declare -F __vsc_preexec_only >/dev/null; then
+        # Loaded from inside VS Code's prompt function, where trap -p shows nothing: rebuild its trap.
+        if [[ -n $\{__vsc_dbg_trap-} ]]; then __airlock_chain='__vsc_preexec_all "$_"'; else __airlock_chain='__vsc_preexec_only "$_"'; fi
+      elif declare -F __bp_preexec_invoke_exec >/dev/null; then
+        __airlock_chain='__bp_preexec_invoke_exec "$_"'
+      fi
+    fi
+    builtin trap '__airlock_debug "$_"' DEBUG
+    [[ $PS0 == *__airlock_armed=1* ]] || PS0='$\{__airlock_ps0[__airlock_armed=1]-}'$PS0
+  }
+
+  __airlock_prompt() {
+    local rc=$?
+    (( __airlock_blocked )) && rc=126
+    __airlock_blocked=0 __airlock_verdict=0 __airlock_armed=0 __airlock_buffer= __airlock_percmd=0 __airlock_busy=0 __airlock_decided=
+    __airlock_install
+    return $rc
+  }
+
+  for __airlock_map in emacs vi-insert vi-command; do
+    builtin bind -m "$__airlock_map" -x '"\C-x\C-_g": __airlock_capture' 2>/dev/null
+    builtin bind -m "$__airlock_map" '"\C-x\C-_a": accept-line' 2>/dev/null
+    builtin bind -m "$__airlock_map" '"\C-m": "\C-x\C-_g\C-x\C-_a"' 2>/dev/null
+    builtin bind -m "$__airlock_map" '"\C-j": "\C-x\C-_g\C-x\C-_a"' 2>/dev/null
+  done
+  builtin unset __airlock_map
+  # A DEBUG trap set before this one (not VS Code's, handled above) keeps running, inside ours.
+  __airlock_chain=$(builtin trap -p DEBUG)
+  __airlock_chain=$\{__airlock_chain#"trap -- '"}
+  __airlock_chain=$\{__airlock_chain%"' DEBUG"}
+  __airlock_chain=$\{__airlock_chain//"'\''"/"'"}
+  [[ $__airlock_chain == '__airlock_debug "$_"' ]] && __airlock_chain=
+  __airlock_nonce=$RANDOM$RANDOM$RANDOM
+  PROMPT_COMMAND="__airlock_prompt $__airlock_nonce$\{PROMPT_COMMAND:+; $PROMPT_COMMAND}"
+  __airlock_start_server
+  __airlock_install
+  # Redefining or unsetting the guard's functions would switch it off quietly.
+  builtin readonly -f __airlock_ask __airlock_check __airlock_debug __airlock_decide_line __airlock_install __airlock_prompt __airlock_capture __airlock_blocked __airlock_start_server
+fi
+fi
+`;
+}

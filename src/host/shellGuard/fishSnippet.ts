@@ -1,0 +1,55 @@
+import type { GuardSnippetOptions } from './snippetText';
+import { fishQuote, shellText } from './snippetText';
+
+/**
+ * The fish guard: Enter (and the vi insert mode's Enter) decides the whole command line before fish
+ * parses it; a blocked line is replaced by a call that prints why and returns 126, so nothing of it
+ * runs and VS Code still sees a command with its exit code. fish_preexec cannot cancel, so it is not
+ * used. fish has no coprocesses, so each line is a one-shot airlock guard call.
+ */
+export function fishGuardSnippet(options: GuardSnippetOptions): string {
+  const command = options.command.map(fishQuote).join(' ');
+  return shellText`# Airlock shell guard for fish (airlock shell-init fish). A second layer, not a sandbox:
+# whoever types into this shell can switch it off; Airlock records when a guard goes missing.
+if not set -q __airlock_guard_loaded
+    set -g __airlock_guard_loaded 1
+    set -g __airlock_cmd ${command}
+    set -g __airlock_message
+    set -gx AIRLOCK_GUARD_CHECKED 1
+
+    # Returns 0 to run the line; otherwise 1, with the reason in __airlock_message.
+    function __airlock_check --argument-names line
+        set -l reply ($__airlock_cmd guard --shell fish --cwd $PWD -- $line </dev/null | string collect)
+        if test "$reply" = allow
+            return 0
+        end
+        if string match -q -r -- '^deny\t' "$reply"
+            set -g __airlock_message (string replace -r -- '^deny\t' '' "$reply")
+        else
+            set -g __airlock_message 'airlock: blocked because Airlock gave no answer; the line did not run.'
+        end
+        return 1
+    end
+
+    function __airlock_blocked
+        echo $__airlock_message >&2
+        return 126
+    end
+
+    function __airlock_enter
+        set -l line (commandline | string collect)
+        if string length -q -- (string trim -- "$line" | string collect)
+            if not __airlock_check "$line"
+                commandline -r -- __airlock_blocked
+            end
+        end
+        commandline -f execute
+    end
+
+    for mode in default insert
+        bind -M $mode \r __airlock_enter 2>/dev/null
+        bind -M $mode \n __airlock_enter 2>/dev/null
+    end
+end
+`;
+}

@@ -1,0 +1,23 @@
+/** How a guard snippet starts the Airlock CLI: an argv prefix such as `[node, /abs/dist/cli.js]`. */
+export interface GuardSnippetOptions {
+  readonly command: readonly string[];
+}
+
+/** A word for bash or zsh: single quotes keep everything literal; a quote is closed, escaped, reopened. */
+export function posixQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A word for fish: inside single quotes fish still treats `\\` and `\'` as escapes. */
+export function fishQuote(word: string): string {
+  return `'${word.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}
+
+/**
+ * Shell code is kept as `String.raw` templates so its backslashes stay as written. Those templates
+ * would take the shells' own `${...}` as JavaScript, so the shell text writes `$\{` and this turns it
+ * back; `$\{` itself never occurs in the shell code.
+ */
+export function shellText(strings: TemplateStringsArray, ...values: readonly string[]): string {
+  return String.raw({ raw: strings.raw }, ...values).replaceAll('$\\{', '${');
+}

@@ -1,0 +1,98 @@
+import type { GuardSnippetOptions } from './snippetText';
+import { posixQuote, shellText } from './snippetText';
+
+/**
+ * The zsh guard. Interactive: the accept-line widget (and its siblings) decides the whole buffer,
+ * continuation lines included, before zsh parses it; a blocked buffer is replaced by a call that
+ * prints why and returns 126, so nothing of it runs and VS Code still sees a command with its exit
+ * code. preexec cannot cancel, so it is not used. Non-interactive (zsh -c, when sourced from .zshenv):
+ * ZSH_EXECUTION_STRING is decided once; a blocked one exits 126. VS Code's own zsh integration swaps
+ * ZDOTDIR, so this never touches it. Decisions go to a coprocess, falling back to one-shot calls.
+ */
+export function zshGuardSnippet(options: GuardSnippetOptions): string {
+  const command = options.command.map(posixQuote).join(' ');
+  return shellText`# Airlock shell guard for zsh (airlock shell-init zsh). A second layer, not a sandbox:
+# whoever types into this shell can switch it off; Airlock records when a guard goes missing.
+if [[ -z $\{__airlock_guard_loaded-} ]]; then
+typeset -g __airlock_guard_loaded=1 __airlock_reply= __airlock_message= __airlock_srv_pid= __airlock_srv_in= __airlock_srv_out=
+typeset -ga __airlock_cmd
+__airlock_cmd=(${command})
+
+__airlock_ask() {
+  __airlock_reply=
+  if [[ -n $__airlock_srv_pid ]] && builtin kill -0 $__airlock_srv_pid 2>/dev/null; then
+    if builtin print -rn -- "$PWD"$'\0'"$1"$'\0' >&$__airlock_srv_in && IFS= builtin read -r -u $__airlock_srv_out __airlock_reply; then
+      return 0
+    fi
+    # The coprocess died or broke mid-answer: stop using it and decide this line the slow way.
+    builtin kill $__airlock_srv_pid 2>/dev/null
+    __airlock_srv_pid= __airlock_reply=
+  fi
+  __airlock_reply=$("$\{__airlock_cmd[@]}" guard --shell zsh --cwd "$PWD" -- "$1" </dev/null)
+}
+
+# Returns 0 to run the line; otherwise 1, with the reason in __airlock_message.
+__airlock_check() {
+  __airlock_ask "$1"
+  case $__airlock_reply in
+    (allow) return 0 ;;
+    (deny$'\t'*) __airlock_message=$\{__airlock_reply#deny$'\t'} ;;
+    (*) __airlock_message='airlock: blocked because Airlock gave no answer; the line did not run.' ;;
+  esac
+  return 1
+}
+
+if [[ ! -o interactive ]]; then
+  if [[ -n $\{ZSH_EXECUTION_STRING-} && -z $\{AIRLOCK_GUARD_CHECKED-} ]]; then
+    export AIRLOCK_GUARD_CHECKED=1
+    if ! __airlock_check "$ZSH_EXECUTION_STRING"; then
+      builtin print -ru2 -- "$__airlock_message"
+      builtin exit 126
+    fi
+  fi
+else
+  export AIRLOCK_GUARD_CHECKED=1
+
+  __airlock_start_server() {
+    builtin emulate -L zsh
+    builtin setopt no_monitor no_notify
+    coproc "$\{__airlock_cmd[@]}" guard --serve --shell zsh
+    __airlock_srv_pid=$!
+    # Own copies of the pipe ends, so a coproc the user starts later does not take over ours.
+    builtin exec {__airlock_srv_in}>&p {__airlock_srv_out}<&p
+    builtin disown $__airlock_srv_pid 2>/dev/null
+  }
+
+  __airlock_blocked() {
+    builtin print -ru2 -- "$__airlock_message"
+    return 126
+  }
+
+  # Decides the whole buffer before zsh parses it; $1 is the widget to run afterwards.
+  __airlock_accept() {
+    local line=$PREBUFFER$BUFFER
+    if [[ -n $\{line//[[:space:]]/} ]] && ! __airlock_check "$line"; then
+      if [[ -n $PREBUFFER ]]; then
+        # Earlier lines of this command are already with the parser: abandon the whole command.
+        zle -I
+        builtin print -ru2 -- "$__airlock_message"
+        zle send-break
+        return 126
+      fi
+      BUFFER=__airlock_blocked
+    fi
+    zle ".$1"
+  }
+  __airlock_accept_line() { __airlock_accept accept-line; }
+  __airlock_accept_and_hold() { __airlock_accept accept-and-hold; }
+  __airlock_accept_line_and_down_history() { __airlock_accept accept-line-and-down-history; }
+  __airlock_accept_and_infer_next_history() { __airlock_accept accept-and-infer-next-history; }
+  zle -N accept-line __airlock_accept_line
+  zle -N accept-and-hold __airlock_accept_and_hold
+  zle -N accept-line-and-down-history __airlock_accept_line_and_down_history
+  zle -N accept-and-infer-next-history __airlock_accept_and_infer_next_history
+  __airlock_start_server
+fi
+fi
+`;
+}
