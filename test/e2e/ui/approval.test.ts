@@ -34,7 +34,7 @@ const shell = (workbench: Workbench, command: string): GuardRequest =>
 
 export const tests: UiTest[] = [
   {
-    name: 'a request through the socket opens the approval view; Deny, Escape, Allow once, the typed name and the timeout each answer as they should',
+    name: 'a request through the socket opens the approval view; Deny, Escape, Allow once, the typed name, the timeout and closing the window each answer as they should',
     timeoutMs: 120_000,
     async run(workbench) {
       // The team policy asks from score 20, so deleting a tracked README asks without being critical.
@@ -95,6 +95,14 @@ export const tests: UiTest[] = [
       assert.equal(result.decider.by, 'timeout');
       assert.ok(Date.now() - started < 10_000);
 
+      // The window's terminals are told where their broker is.
+      const [registered] = findBrokers(workbench.workspace, stateRoot);
+      await workbench.openTerminal();
+      await workbench.typeInTerminal('echo "broker=$AIRLOCK_BROKER_SOCKET token=${#AIRLOCK_BROKER_TOKEN}"');
+      const [, socket, tokenLength] = await workbench.waitForTerminalText(/^broker=(\S+) token=(\d+)$/m);
+      assert.equal(socket, registered?.socket);
+      assert.equal(tokenLength, '64');
+
       // Every answer went into the workspace's ledger, and the chain verifies.
       const cli = path.join(workbench.repoRoot, 'dist', 'cli.js');
       const out = execFileSync(process.execPath, [cli, 'ledger', 'verify', '--workspace', workbench.workspace], {
@@ -105,6 +113,16 @@ export const tests: UiTest[] = [
       const deciders = lines.map((line) => (JSON.parse(line) as { decider: { by: string; how: string } }).decider);
       assert.deepEqual(deciders.map((d) => `${d.by}:${d.how}`).slice(-5),
         ['person:deny', 'person:deny', 'person:allow-once', 'person:typed-confirmation', `timeout:${deciders.at(-1)!.how}`]);
+
+      // Closing the window while a request waits answers it deny at once.
+      answer = client.decide(shell(workbench, command));
+      await view('#deny').waitFor();
+      const closing = Date.now();
+      await workbench.runCommand('Developer: Reload Window');
+      result = await answer;
+      assert.equal(result.decision, 'deny');
+      assert.deepEqual(result.decider, { by: 'fail-closed', how: 'window-closed' });
+      assert.ok(Date.now() - closing < 20_000);
     },
   },
 ];
