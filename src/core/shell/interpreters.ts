@@ -1,4 +1,5 @@
 import type { Invocation, Word } from './ir';
+import { httpSpawns } from './interpreterHttp';
 import { dynamicWord, literalWord } from './ir';
 import { decodeAnsiC } from './words';
 
@@ -215,6 +216,9 @@ export function scanCode(source: InterpreterCode, home: string | undefined): Cod
     const recursive = RECURSIVE_DELETE.test(callText) || RECURSIVE_DELETE.test(callArguments(code, after).slice(0, 200));
     deletes.push([literalWord('rm'), ...(recursive ? [literalWord('-r')] : []), literalWord('-f'), target]);
   }
+
+  // HTTP requests the code sends, as the curl commands that would send them (judged by the HTTP rules).
+  spawns.push(...httpSpawns(code));
 
   if (DYNAMIC_CODE[language].test(code)) unknown(`${language} runs code it builds or decodes at run time`);
   return { commands, spawns, deletes, unknownCode };
