@@ -32,16 +32,29 @@ async function waitForBroker(workbench: Workbench, stateRoot: string): Promise<v
 const shell = (workbench: Workbench, command: string): GuardRequest =>
   ({ action: { kind: 'shell', command }, cwd: workbench.workspace, source: 'agent-hook', agent: 'claude' });
 
+/** The command that deleted PocketOS's production volume and its backups (see test/unit/http.test.ts). */
+const POCKETOS = 'curl -X POST https://backboard.railway.app/graphql/v2 -H "Authorization: Bearer $RAILWAY_TOKEN" -d \'{"query":"mutation { volumeDelete(volumeId: \\"3d2c42fb\\") }"}\'';
+
+/** `AIRLOCK_E2E_SCREENSHOTS=docs` saves the README's picture of the view holding the PocketOS command. */
+async function screenshot(workbench: Workbench, client: BrokerDecisionService, dir: string): Promise<void> {
+  const answer = client.decide({ ...shell(workbench, POCKETOS), agent: 'cursor' });
+  await workbench.webview('#deny').waitFor();
+  await workbench.page.screenshot({ path: path.resolve(workbench.repoRoot, dir, 'approval-view.png') });
+  await workbench.webview('#deny').click();
+  assert.equal((await answer).decision, 'deny');
+}
+
 export const tests: UiTest[] = [
   {
     name: 'a request through the socket opens the approval view; Deny, Escape, Allow once, the typed name, the timeout and closing the window each answer as they should',
     timeoutMs: 120_000,
     async run(workbench) {
+      const { client, stateRoot } = clientFor(workbench);
+      await waitForBroker(workbench, stateRoot);
+      if (process.env.AIRLOCK_E2E_SCREENSHOTS) await screenshot(workbench, client, process.env.AIRLOCK_E2E_SCREENSHOTS);
       // The team policy asks from score 20, so deleting a tracked README asks without being critical.
       fs.mkdirSync(path.join(workbench.workspace, '.airlock'), { recursive: true });
       fs.writeFileSync(path.join(workbench.workspace, '.airlock', 'policy.json'), JSON.stringify({ approval: { threshold: 20 } }));
-      const { client, stateRoot } = clientFor(workbench);
-      await waitForBroker(workbench, stateRoot);
       const view = (selector: string) => workbench.webview(selector);
 
       // Deny by click: the view shows the command exactly, its claimed source, score, reasons.
@@ -108,7 +121,7 @@ export const tests: UiTest[] = [
       const out = execFileSync(process.execPath, [cli, 'ledger', 'verify', '--workspace', workbench.workspace], {
         env: { ...process.env, AIRLOCK_STATE_DIR: stateRoot, AIRLOCK_NO_BROKER: '1' }, encoding: 'utf8',
       });
-      assert.match(out, /Ledger intact: 5 entries/, out);
+      assert.match(out, /Ledger intact: [56] entries/, out);
       const lines = fs.readFileSync(path.join(workbench.workspace, '.airlock', 'ledger.jsonl'), 'utf8').trim().split('\n');
       const deciders = lines.map((line) => (JSON.parse(line) as { decider: { by: string; how: string } }).decider);
       assert.deepEqual(deciders.map((d) => `${d.by}:${d.how}`).slice(-5),
