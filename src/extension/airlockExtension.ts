@@ -5,6 +5,7 @@ import { COMMAND_IDS } from './commandIds';
 import { SettingsWatcher } from './settingsWatcher';
 import { ApprovalPanel } from './approval/approvalPanel';
 import { BrokerHost } from './broker/brokerHost';
+import { connectAgents, refreshLauncher } from './connectAgents';
 import { decide } from '../core/policy/decide';
 import { createDiskContext } from '../host/diskContext';
 import { loadEngine } from '../host/engineLoader';
@@ -32,6 +33,12 @@ export class AirlockExtension extends Disposable {
       new ApprovalPanel(this.brokerHost.broker, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), this.log),
     );
     this.register(vscode.commands.registerCommand(COMMAND_IDS.showApprovals, () => approvals.show()));
+    this.register(vscode.commands.registerCommand(COMMAND_IDS.connectAgents, () => connectAgents(context, this.log)));
+    try {
+      refreshLauncher(context);
+    } catch (error) {
+      this.log.warn(`the agent hook launcher could not be updated: ${String(error)}`);
+    }
     this.log.info('Airlock activated');
   }
 

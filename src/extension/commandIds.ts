@@ -3,4 +3,5 @@ export const COMMAND_IDS = {
   checkCommand: 'airlock.checkCommand',
   showLog: 'airlock.showLog',
   showApprovals: 'airlock.showApprovals',
+  connectAgents: 'airlock.connectAgents',
 } as const;

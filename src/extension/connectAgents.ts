@@ -1,0 +1,64 @@
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HookAgent } from '../core/hooks/payload';
+import { detectAgents, installHooks } from '../host/hooks/installer';
+import type { AgentHookState } from '../host/hooks/installer';
+import { launcherPath, writeLauncher } from '../host/hooks/launcher';
+import type { LauncherTarget } from '../host/hooks/launcher';
+import { airlockStateDir } from '../host/ledger/locations';
+
+const AGENT_NAMES: Record<HookAgent, string> = { claude: 'Claude Code', cursor: 'Cursor', copilot: 'VS Code agent mode' };
+
+/**
+ * "Airlock: Connect Agents": writes the hook files of the agents in use in the first workspace folder
+ * (the editor's own agent always counts), through the same installer as `airlock hooks install`.
+ * Returns what it did, so tests can read it.
+ */
+export async function connectAgents(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<AgentHookState[]> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showWarningMessage('Airlock: open a folder first; agent hooks are written into the workspace.');
+    return [];
+  }
+  const home = process.env.HOME || homedir();
+  const editorAgent: HookAgent = /cursor/i.test(vscode.env.appName) ? 'cursor' : 'copilot';
+  const settings = vscode.workspace.getConfiguration('airlock', folder.uri);
+  const agents = detectAgents(folder.uri.fsPath, home, [editorAgent]).filter((agent) => settings.get<boolean>(`agents.${agent}`, true));
+  const states = installHooks({ workspace: folder.uri.fsPath, scope: 'workspace', home, stateRoot: airlockStateDir(), agents }, launcherTarget(context));
+  for (const state of states) log.info(`connect agents: ${state.agent} ${state.state} ${state.file}${state.detail ? ` (${state.detail})` : ''}`);
+  const done = states.filter((state) => state.state === 'installed').map((state) => `${AGENT_NAMES[state.agent]} (${path.relative(folder.uri.fsPath, state.file)})`);
+  const failed = states.filter((state) => state.state !== 'installed');
+  if (failed.length > 0) {
+    void vscode.window.showWarningMessage(`Airlock could not connect ${failed.map((state) => `${AGENT_NAMES[state.agent]}: ${state.detail ?? state.state}`).join('; ')}`);
+  }
+  if (done.length > 0) void vscode.window.showInformationMessage(`Airlock connected ${done.join(', ')}.`);
+  else if (failed.length === 0) void vscode.window.showInformationMessage('Airlock found no agent to connect here.');
+  return states;
+}
+
+/**
+ * Points an existing launcher at this version of the extension, so hooks keep working after an update
+ * moved the extension's folder. A user who never connected agents gets no launcher.
+ */
+export function refreshLauncher(context: vscode.ExtensionContext): void {
+  const stateRoot = airlockStateDir();
+  if (existsSync(launcherPath(stateRoot))) writeLauncher(stateRoot, launcherTarget(context));
+}
+
+/** This extension's CLI, run by `node` when there is one on PATH, else by the editor's own runtime. */
+function launcherTarget(context: vscode.ExtensionContext): LauncherTarget {
+  const cliPath = path.join(context.extensionPath, 'dist', 'cli.js');
+  const node = (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, process.platform === 'win32' ? 'node.exe' : 'node')).find(isFile);
+  if (node) return { cliPath, runtime: node, electron: false };
+  return { cliPath, runtime: process.execPath, electron: process.versions.electron !== undefined };
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
