@@ -147,9 +147,12 @@ else
   __airlock_install() {
     builtin shopt -s extdebug
     if [[ -z $__airlock_chain ]]; then
-      if declare -F __vsc_preexec_only >/dev/null; then
-        # Loaded from inside VS Code's prompt function, where trap -p shows nothing: rebuild its trap.
-        if [[ -n $\{__vsc_dbg_trap-} ]]; then __airlock_chain='__vsc_preexec_all "$_"'; else __airlock_chain='__vsc_preexec_only "$_"'; fi
+      # Loaded from inside VS Code's prompt function, where trap -p shows nothing: rebuild its trap
+      # (the _all form when VS Code found a trap before its own, such as this guard from an rc file).
+      if [[ -n $\{__vsc_dbg_trap-} ]] && declare -F __vsc_preexec_all >/dev/null; then
+        __airlock_chain='__vsc_preexec_all "$_"'
+      elif declare -F __vsc_preexec_only >/dev/null; then
+        __airlock_chain='__vsc_preexec_only "$_"'
       elif declare -F __bp_preexec_invoke_exec >/dev/null; then
         __airlock_chain='__bp_preexec_invoke_exec "$_"'
       fi

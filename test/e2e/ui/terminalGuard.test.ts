@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { UiTest } from '../harness/uiSuite';
+
+export const tests: UiTest[] = [
+  {
+    name: 'the shell guard in a new bash terminal blocks rm -rf of a folder (exit 126, folder intact) and runs echo ok',
+    timeoutMs: 90_000,
+    async run(workbench) {
+      // The only target is a folder in this session's throwaway copy of the fixture workspace.
+      const victim = path.join(workbench.workspace, 'victim');
+      fs.mkdirSync(victim, { recursive: true });
+      fs.writeFileSync(path.join(victim, 'data'), 'keep me\n');
+      // Only terminals created after Airlock activated carry the guard: wait for its log line first.
+      await workbench.runCommand('Airlock: Show Log');
+      await workbench.outputPanel().filter({ hasText: 'shell guard injected' }).waitFor();
+      await workbench.openTerminal();
+      // The guard loads from PROMPT_COMMAND before the first prompt; this proves it is there.
+      await workbench.typeInTerminal('echo "guard=${__airlock_guard_loaded:-missing}"');
+      const [, loaded] = await workbench.waitForTerminalText(/^guard=(\w+)$/m);
+      assert.equal(loaded, '1', `the guard is not loaded in the terminal:\n${(await workbench.terminalLines()).join('\n')}`);
+
+      await workbench.typeInTerminal('rm -rf victim');
+      await workbench.typeInTerminal('echo "blocked-exit=$?"');
+      const [, blockedExit] = await workbench.waitForTerminalText(/^blocked-exit=(\d+)$/m);
+      const screen = (await workbench.terminalLines()).join('\n');
+      assert.equal(blockedExit, '126', `rm -rf victim exited ${blockedExit}; the terminal shows:\n${screen}`);
+      assert.match(screen, /airlock: blocked \(/, screen);
+      assert.equal(fs.readFileSync(path.join(victim, 'data'), 'utf8'), 'keep me\n', `the victim folder was touched:\n${screen}`);
+
+      await workbench.typeInTerminal('echo ok-$((40+2)); echo "allowed-exit=$?"');
+      const [, allowedExit] = await workbench.waitForTerminalText(/^allowed-exit=(\d+)$/m);
+      assert.equal(allowedExit, '0');
+      assert.match((await workbench.terminalLines()).join('\n'), /^ok-42$/m);
+    },
+  },
+];
