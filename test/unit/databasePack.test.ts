@@ -213,3 +213,20 @@ void describe('database pack: grants, unread input and dynamic SQL', () => {
     assert.match(remote.reasons[0]?.message ?? '', /deployed copy/);
   });
 });
+
+void describe('database pack: hosted database shells', () => {
+  void it('reads SQL given to heroku pg:psql, pscale shell, usql and mycli', () => {
+    assertStopped(fixture, 'heroku pg:psql -a shop-prod -c "DROP TABLE orders"', { rule: 'db.sql.drop-table' });
+    assertStopped(fixture, "pscale shell shop main <<< 'TRUNCATE orders'", { rule: 'db.sql.truncate' });
+    assertStopped(fixture, 'usql pg://localhost/app -c "DELETE FROM users"', { rule: 'db.sql.delete-all' });
+    assertStopped(fixture, 'mycli shop -e "DROP DATABASE shop"', { rule: 'db.sql.drop-database' });
+    assertAllowed(fixture, 'heroku pg:psql -a shop -c "SELECT count(*) FROM orders"', 'db.');
+    assertAllowed(fixture, 'heroku logs --tail -a shop', 'db.');
+  });
+
+  void it('follows the engine into containers and pods', () => {
+    assertStopped(fixture, 'docker compose exec db psql -U postgres -c "DROP TABLE users"', { rule: 'db.sql.drop-table' });
+    assertStopped(fixture, 'kubectl exec -it postgres-0 -- psql -c "TRUNCATE users"', { rule: 'db.sql.truncate' });
+    assertStopped(fixture, 'ssh db1 "redis-cli flushall"', { rule: 'db.redis.flushall' });
+  });
+});
