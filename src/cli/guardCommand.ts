@@ -1,18 +1,22 @@
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Engine } from '../core/engine';
+import type { GuardAnswer } from '../host/decisionService';
 import type { GuardDecider } from '../host/shellGuard/guardDecisionService';
 import { createGuardDecider } from '../host/shellGuard/guardDecisionService';
 import { allowLine, blockedMessage, cannotDecideMessage, denyLine, isGuardShell, RequestReader } from '../host/shellGuard/guardProtocol';
+import { argvToCommandLine, findRealProgram } from '../host/shims/pathShims';
 import type { CommandIo } from './io';
 import { UsageError } from './io';
 
 export const GUARD_USAGE = `usage: airlock guard --shell bash|zsh|fish [--cwd DIR] -- <command line>
        airlock guard --serve --shell bash|zsh|fish   (the shell guards' coprocess)
+       airlock guard --shim PROGRAM -- <args...>     (PATH shims: prints the real program when allowed)
 `;
 
 interface GuardOptions {
   serve: boolean;
+  shim?: string;
   cwd: string;
   words: string[];
 }
@@ -26,6 +30,11 @@ function parseGuardArgs(args: readonly string[]): GuardOptions {
       return options;
     }
     if (arg === '--serve') options.serve = true;
+    else if (arg === '--shim') {
+      const program = args[++index];
+      if (!program || program.includes('/')) throw new UsageError('--shim needs a program name');
+      options.shim = program;
+    }
     else if (arg === '--shell') {
       const shell = args[++index];
       // The shell only names the caller today; checking it keeps a typo from passing silently.
@@ -73,6 +82,7 @@ export async function runGuard(args: readonly string[], io: CommandIo, stdin: Re
     io.stdout.write(denyLine(cannotDecideMessage(error)));
     return 1;
   }
+  if (options.shim !== undefined) return runShim(decider, options.shim, options.words, io);
   if (!options.serve) {
     if (options.words.length === 0) throw new UsageError('no command line given');
     const reply = await answerLine(decider, resolve(options.cwd), options.words.join(' '));
@@ -92,4 +102,31 @@ export async function runGuard(args: readonly string[], io: CommandIo, stdin: Re
   await new Promise<void>((done) => stdin.once('end', done).once('close', done));
   await queue;
   return 0;
+}
+
+/**
+ * One PATH shim call: decides the program with its full argv in the current folder. Allowed, it
+ * prints the real program (found later on PATH, never a shim) for the shim to exec; denied, it says
+ * why on stderr and exits 126; with no real program, 127 as a shell would.
+ */
+async function runShim(decider: GuardDecider, program: string, args: readonly string[], io: CommandIo): Promise<number> {
+  const cwd = process.cwd();
+  const real = findRealProgram(program, process.env.PATH ?? '', cwd);
+  if (!real) {
+    io.stderr.write(`airlock: ${program}: command not found (no real ${program} after the Airlock shims on PATH)\n`);
+    return 127;
+  }
+  let answer: GuardAnswer | undefined;
+  let failure: unknown;
+  try {
+    answer = await decider.service.decide({ action: { kind: 'shell', command: argvToCommandLine(program, args), cwd }, cwd, source: 'shim' });
+  } catch (error) {
+    failure = error;
+  }
+  if (answer?.decision === 'allow') {
+    io.stdout.write(`${real}\n`);
+    return 0;
+  }
+  io.stderr.write(`${answer ? blockedMessage(answer, decider.canAsk) : cannotDecideMessage(failure)}\n`);
+  return 126;
 }

@@ -3,6 +3,7 @@
 // is `~` (that temporary home), whose victim file must survive every blocked line. Prints one ok/FAIL
 // line per test and ends with `N passed, M failed`; exits 1 when anything failed.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ShellName } from './shellSession';
@@ -127,39 +128,72 @@ function shellTests(shell: ShellName): ShellTest[] {
   return tests;
 }
 
+/** PATH shims, started the way a script or a process task starts them: not through a guarded shell. */
+function shimTests(): ShellTest[] {
+  const run = (sandbox: Sandbox, line: string) => {
+    const shims = sandbox.shimDir();
+    // /bin/sh -c with a plain PATH: nothing but the shims stands between the script and the program.
+    return spawnSync('/bin/sh', ['-c', line], { cwd: sandbox.work, env: { ...sandbox.env, PATH: `${shims}:${sandbox.env.PATH}` }, encoding: 'utf8', timeout: 30_000 });
+  };
+  return [
+    {
+      name: 'shims: rm -rf of the home folder from a script is refused (126) and the victim survives',
+      run: (sandbox) => {
+        const result = run(sandbox, 'rm -rf "$HOME"; echo "rm-exit=$?"');
+        assert.ok(sandbox.victimIntact(), JSON.stringify(result));
+        assert.match(result.stdout, /rm-exit=126/, JSON.stringify(result));
+        assert.match(result.stderr, /airlock: blocked/, JSON.stringify(result));
+      },
+    },
+    {
+      name: 'shims: allowed programs run for real with their output and exit code, never the shim again',
+      run: (sandbox) => {
+        const result = run(sandbox, 'git --version; echo "git-exit=$?"; rm "$HOME/victim/absent" 2>/dev/null; echo "rm-exit=$?"; command -v rm');
+        assert.match(result.stdout, /^git version \d/m, JSON.stringify(result));
+        assert.match(result.stdout, /git-exit=0/, JSON.stringify(result));
+        // The real rm ran and failed the way rm fails on a missing file (1), not 126 or 127.
+        assert.match(result.stdout, /rm-exit=1/, JSON.stringify(result));
+        assert.equal(result.stdout.trim().split('\n').pop(), join(sandbox.shimDir(), 'rm'), 'the shim is first on PATH');
+        const entries = sandbox.ledger().filter((entry) => entry.source === 'shim');
+        assert.ok(entries.some((entry) => entry.action?.command === 'git --version' && entry.outcome === 'allowed'), JSON.stringify(entries));
+      },
+    },
+  ];
+}
+
 function main(): void {
   if (!existsSync(CLI)) {
     console.error('no dist/cli.js: run npm run build first');
     process.exit(2);
   }
   const filter = process.argv[2];
+  const tests: ShellTest[] = [];
+  for (const shell of ['bash', 'zsh', 'fish'] as const) {
+    if (shellInstalled(shell)) tests.push(...shellTests(shell));
+    else console.log(`skip  ${shell} is not installed (apt-get install ${shell})`);
+  }
+  tests.push(...shimTests());
   let passed = 0;
   let failed = 0;
   let gaps = 0;
-  for (const shell of ['bash', 'zsh', 'fish'] as const) {
-    if (!shellInstalled(shell)) {
-      console.log(`skip  ${shell} is not installed (apt-get install ${shell})`);
-      continue;
-    }
-    for (const test of shellTests(shell)) {
-      if (filter && !test.name.includes(filter)) continue;
-      const sandbox = new Sandbox();
-      const started = Date.now();
-      try {
-        test.run(sandbox);
-        passed++;
-        console.log(`ok    ${test.name} (${Date.now() - started} ms)`);
-      } catch (error) {
-        if (test.knownGap) {
-          gaps++;
-          console.log(`gap   ${test.name}: ${test.knownGap}`);
-          continue;
-        }
+  for (const test of tests) {
+    if (filter && !test.name.includes(filter)) continue;
+    const sandbox = new Sandbox();
+    const started = Date.now();
+    try {
+      test.run(sandbox);
+      passed++;
+      console.log(`ok    ${test.name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      if (test.knownGap) {
+        gaps++;
+        console.log(`gap   ${test.name}: ${test.knownGap}`);
+      } else {
         failed++;
         console.log(`FAIL  ${test.name}\n${error instanceof Error ? error.message : String(error)}`.replace(/\n/g, '\n      '));
-      } finally {
-        sandbox.dispose();
       }
+    } finally {
+      sandbox.dispose();
     }
   }
   if (gaps > 0) console.log(`${gaps} known gaps (not counted)`);

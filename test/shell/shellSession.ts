@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeShims } from '../../src/host/shims/pathShims';
 
 export type ShellName = 'bash' | 'zsh' | 'fish';
 
@@ -55,6 +56,13 @@ export class Sandbox {
     writeFileSync(file, init.stdout);
     this.guards.set(shell, file);
     return file;
+  }
+
+  /** The PATH shims for this sandbox, written by the same code the extension uses. */
+  shimDir(): string {
+    const dir = join(this.root, 'shims');
+    if (!existsSync(dir)) writeShims(dir, [process.execPath, CLI]);
+    return dir;
   }
 
   /** Ledger lines of the workspace, parsed. */
