@@ -2,6 +2,7 @@ import type { Assessment, PathImpact, Reason, ResourceImpact } from './assessmen
 import { levelOf } from './assessment';
 import type { AnalysisContext } from './context/analysisContext';
 import { signalFindings } from './rules/dynamicCodePack';
+import { databaseFlowFindings } from './rules/databaseFlows';
 import { flowFindings } from './rules/flows';
 import { secretFlowFindings } from './rules/secretFlows';
 import type { RuleIndex } from './rules/packs';
@@ -61,6 +62,7 @@ export class ShellAnalyzer {
 
     const targets = new TargetResolver(context);
     const findings: Finding[] = [...signalFindings(signals), ...tamperSignals(signals), ...flowFindings(run.invocations), ...secretFlowFindings(run.invocations)];
+    findings.push(...databaseFlowFindings(run.invocations, context, targets));
     for (const invocation of run.invocations) findings.push(...this.judge(invocation, context, targets));
     return summarize(findings, signals);
   }

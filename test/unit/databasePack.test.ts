@@ -230,3 +230,16 @@ void describe('database pack: hosted database shells', () => {
     assertStopped(fixture, 'ssh db1 "redis-cli flushall"', { rule: 'db.redis.flushall' });
   });
 });
+
+void describe('database pack: SQL files written on the same line', () => {
+  void it('reads what the line wrote before the client runs it', () => {
+    const assessment = assertStopped(fixture, "printf 'DROP TABLE users;' > /tmp/x.sql && psql app -f /tmp/x.sql", { rule: 'db.sql.drop-table', level: 'critical' });
+    assert.match(assessment.reasons[0]?.message ?? '', /written earlier on this line/);
+    assertStopped(fixture, 'cat > reset.sql <<EOF\nTRUNCATE orders;\nEOF\nmysql shop < reset.sql', { rule: 'db.sql.truncate', level: 'critical' });
+    assertStopped(fixture, "echo 'DELETE FROM users;' | tee q.sql && sqlite3 app.db '.read q.sql'", { rule: 'db.sql.delete-all' });
+  });
+
+  void it('stays quiet when the written file holds reads', () => {
+    assertAllowed(fixture, "echo 'SELECT 1;' > q.sql && psql app -f q.sql");
+  });
+});

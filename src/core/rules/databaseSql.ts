@@ -1,6 +1,7 @@
 import type { SqlAnalysis, SqlEffect } from '../sql/classify';
 import { analyzeSql } from '../sql/classify';
 import type { SqlDialect } from '../sql/sqlParser';
+import { splitSql } from '../sql/sqlText';
 import type { Invocation, Word } from '../shell/ir';
 import { literalOutput } from '../shell/literalOutput';
 import { parseArgs } from '../shell/options';
@@ -405,6 +406,26 @@ export const bareSqlRule: Rule = {
     return findings;
   },
 };
+
+/**
+ * SQL files written earlier on the same line (`cat > x.sql <<EOF ... EOF; psql -f x.sql`) are read
+ * after all: `written` maps each file, as the client names it, to the text written into it.
+ */
+export function writtenSqlFindings(input: RuleInput, written: (file: string) => string | undefined): Finding[] {
+  const client = clientOf(input.invocation);
+  if (!client) return [];
+  const run = readClient(input.invocation, client.spec, client.args);
+  const findings: Finding[] = [];
+  // Files the client is told to read: options and redirects, and `\\i file` or `.read file` in its SQL.
+  const files = [...run.unread, ...run.sources.flatMap((source) => splitSql(source.text).includes)];
+  for (const file of files) {
+    const text = written(file);
+    if (text === undefined) continue;
+    const inFile = { ...run, where: `${run.where} (from ${file}, written earlier on this line)` };
+    findings.push(...sqlFindings(input, client.spec, inFile, analyzeSql(text, client.spec.dialect), false));
+  }
+  return findings;
+}
 
 export const sqlClientRule: Rule = {
   id: 'db.sql',
