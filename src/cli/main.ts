@@ -27,8 +27,13 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
       return runShellInit(args, io);
     case 'guard':
       return runGuard(args, io, process.stdin, () => loadEngine());
-    case 'hook':
-      return runHook(args, io, process.stdin, { createService: () => createDecisionService({ onWarning: (message) => io.stderr.write(`airlock: ${message}\n`) }) });
+    case 'hook': {
+      const code = await runHook(args, io, process.stdin, { createService: () => createDecisionService({ onWarning: (message) => io.stderr.write(`airlock: ${message}\n`) }) });
+      // The agent waits on this process: once the answer is flushed, exit instead of idling while
+      // V8 finishes background compilation of the grammar (measured: a few hundred ms).
+      await new Promise<void>((resolve) => process.stdout.write('', () => process.stderr.write('', () => resolve())));
+      process.exit(code);
+    }
     case 'hooks':
       return runHooksCommand(args, io);
     case undefined:

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { detectAgents, hookStatus, installHooks, uninstallHooks } from '../../src/host/hooks/installer';
@@ -176,9 +176,13 @@ void test('the hook command: no launcher (a teammate without Airlock) gives no d
     assert.equal(gone.status, 2);
     assert.match(gone.stderr, /cannot find Airlock .* this action is blocked/);
     const fakeCli = join(w.root, 'cli.js');
-    writeFileSync(fakeCli, 'process.stdout.write(JSON.stringify(process.argv.slice(2)))');
+    // Like the real bundle: a dynamic import of a built-in, and a local `require` that shadows the outer one.
+    writeFileSync(fakeCli, '#!/usr/bin/env node\n(async () => { var require; const { readFile } = await import("node:fs/promises"); process.stdout.write(JSON.stringify([typeof readFile, ...process.argv.slice(2)])); })();');
     installHooks(w.options(['claude']), { ...TARGET, cliPath: fakeCli });
-    assert.equal(sh('claude').stdout, '["hook","claude","--deadline","590"]');
+    assert.equal(sh('claude').stdout, '["function","hook","claude","--deadline","590"]');
+    const cacheDir = join(dirname(launcherPath(w.state)), 'cache');
+    assert.equal(readdirSync(cacheDir).length, 1, 'the first call leaves a code cache');
+    assert.equal(sh('claude').stdout, '["function","hook","claude","--deadline","590"]', 'and the cached run answers the same');
   } finally {
     w.dispose();
   }
