@@ -3,9 +3,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GuardShell } from '../host/shellGuard/guardProtocol';
 import { guardSnippet } from '../host/shellGuard/guardSnippet';
+import { writeShims } from '../host/shims/pathShims';
 import { Disposable } from './disposable';
 
 const SETTING = 'airlock.guards.shellGuard';
+const SHIMS_SETTING = 'airlock.guards.pathShims';
 
 /**
  * Puts the shell guard into the terminals VS Code creates, through the extension's environment
@@ -17,6 +19,7 @@ const SETTING = 'airlock.guards.shellGuard';
  *   get no shell integration) are guarded too.
  * zsh and fish have no variable VS Code evaluates for us without swapping ZDOTDIR or XDG_DATA_DIRS,
  * which would break VS Code's own injection; for them `airlock shell-init zsh|fish` gives the rc line.
+ * PATH shims (a folder prepended to PATH) catch high-risk programs started by scripts and process tasks.
  * A terminal opened before Airlock activated is not guarded until it is relaunched.
  */
 export class TerminalGuard extends Disposable {
@@ -27,7 +30,7 @@ export class TerminalGuard extends Disposable {
     super();
     this.register(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(SETTING)) this.apply();
+        if (event.affectsConfiguration(SETTING) || event.affectsConfiguration(SHIMS_SETTING)) this.apply();
       }),
     );
     this.apply();
@@ -39,38 +42,50 @@ export class TerminalGuard extends Disposable {
   }
 
   private apply(): void {
-    // Only the user's own setting may switch the guard off: a workspace can tighten, never loosen.
-    const setting = vscode.workspace.getConfiguration().inspect<boolean>(SETTING);
-    if (setting?.globalValue === false) {
-      this.unset();
-      this.log.info('shell guard off (airlock.guards.shellGuard)');
-      return;
-    }
+    // Only the user's own settings may switch a layer off: a workspace can tighten, never loosen.
+    const on = (name: string): boolean => vscode.workspace.getConfiguration().inspect<boolean>(name)?.globalValue !== false;
+    this.unset();
     try {
-      const files = this.writeSnippets();
-      const env = this.context.environmentVariableCollection;
-      // The file path is quoted for the shell: global storage paths may hold spaces.
-      const source = `. '${files.bash.replace(/'/g, `'\\''`)}'`;
-      env.prepend('PROMPT_COMMAND', `[ -n "\${__airlock_guard_loaded-}" ] || ${source};`, { applyAtShellIntegration: true, applyAtProcessCreation: false });
-      env.replace('BASH_ENV', files.bash, { applyAtProcessCreation: true });
-      this.log.info(`shell guard injected into new bash terminals (${files.bash})`);
+      const command = this.cliCommand();
+      if (on(SETTING)) {
+        const files = this.writeSnippets(command);
+        const env = this.context.environmentVariableCollection;
+        // The file path is quoted for the shell: global storage paths may hold spaces.
+        const source = `. '${files.bash.replace(/'/g, `'\\''`)}'`;
+        env.prepend('PROMPT_COMMAND', `[ -n "\${__airlock_guard_loaded-}" ] || ${source};`, { applyAtShellIntegration: true, applyAtProcessCreation: false });
+        env.replace('BASH_ENV', files.bash, { applyAtProcessCreation: true });
+        this.log.info(`shell guard injected into new bash terminals (${files.bash})`);
+      } else {
+        this.log.info('shell guard off (airlock.guards.shellGuard)');
+      }
+      if (on(SHIMS_SETTING)) {
+        const dir = writeShims(path.join(this.context.globalStorageUri.fsPath, 'shims'), command);
+        // Process creation only: applied once, so the prefix is not doubled (microsoft/vscode#205058).
+        this.context.environmentVariableCollection.prepend('PATH', `${dir}${path.delimiter}`, { applyAtProcessCreation: true });
+        this.log.info(`PATH shims for high-risk programs in new terminals (${dir})`);
+      } else {
+        this.log.info('PATH shims off (airlock.guards.pathShims)');
+      }
     } catch (error) {
-      this.log.warn(`the shell guard could not be set up; terminals are not guarded: ${String(error)}`);
+      this.log.warn(`the terminal guards could not be set up; terminals are not guarded: ${String(error)}`);
     }
   }
 
   private unset(): void {
-    this.context.environmentVariableCollection.delete('PROMPT_COMMAND');
-    this.context.environmentVariableCollection.delete('BASH_ENV');
+    for (const name of ['PROMPT_COMMAND', 'BASH_ENV', 'PATH']) this.context.environmentVariableCollection.delete(name);
+  }
+
+  /** How snippets and shims start this extension's own CLI. */
+  private cliCommand(): string[] {
+    const cli = path.join(this.context.extensionPath, 'dist', 'cli.js');
+    // In desktop VS Code the extension host is Electron, which runs scripts as Node only when asked.
+    return process.versions.electron ? ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', process.execPath, cli] : [process.execPath, cli];
   }
 
   /** Writes one snippet per shell into global storage; they name this extension's own CLI. */
-  private writeSnippets(): Record<GuardShell, string> {
+  private writeSnippets(command: readonly string[]): Record<GuardShell, string> {
     const dir = path.join(this.context.globalStorageUri.fsPath, 'shell-guard');
     mkdirSync(dir, { recursive: true });
-    const cli = path.join(this.context.extensionPath, 'dist', 'cli.js');
-    // In desktop VS Code the extension host is Electron, which runs scripts as Node only when asked.
-    const command = process.versions.electron ? ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', process.execPath, cli] : [process.execPath, cli];
     const files = {} as Record<GuardShell, string>;
     for (const shell of ['bash', 'zsh', 'fish'] as const) {
       files[shell] = path.join(dir, `guard.${shell}`);

@@ -35,4 +35,27 @@ export const tests: UiTest[] = [
       assert.match((await workbench.terminalLines()).join('\n'), /^ok-42$/m);
     },
   },
+  {
+    name: 'PATH shims in a new terminal stop rm -rf run by a script file (exit 126, folder intact); git still runs',
+    timeoutMs: 90_000,
+    async run(workbench) {
+      const victim = path.join(workbench.workspace, 'victim');
+      fs.mkdirSync(victim, { recursive: true });
+      fs.writeFileSync(path.join(victim, 'data'), 'keep me\n');
+      // The script is what the shell guard cannot see into: only the shim stands in front of its rm.
+      fs.writeFileSync(path.join(workbench.workspace, 'wipe.sh'), 'rm -rf victim\n');
+      await workbench.runCommand('Airlock: Show Log');
+      await workbench.outputPanel().filter({ hasText: 'PATH shims for high-risk programs' }).waitFor();
+      await workbench.openTerminal();
+      await workbench.typeInTerminal('sh wipe.sh; echo "script-exit=$?"');
+      const [, exit] = await workbench.waitForTerminalText(/^script-exit=(\d+)$/m);
+      const screen = (await workbench.terminalLines()).join('\n');
+      assert.equal(exit, '126', `the script exited ${exit}; the terminal shows:\n${screen}`);
+      assert.equal(fs.readFileSync(path.join(victim, 'data'), 'utf8'), 'keep me\n', `the victim folder was touched:\n${screen}`);
+      await workbench.typeInTerminal('git --version; echo "git-exit=$?"');
+      const [, gitExit] = await workbench.waitForTerminalText(/^git-exit=(\d+)$/m);
+      assert.equal(gitExit, '0');
+      assert.match((await workbench.terminalLines()).join('\n'), /^git version \d/m);
+    },
+  },
 ];
