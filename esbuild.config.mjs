@@ -38,7 +38,10 @@ await Promise.all([
   esbuild.build({
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, logLevel: 'warning',
     outdir: 'dist/webview',
-    entryPoints: [{ in: 'src/webview/approval/main.ts', out: 'approval' }, { in: 'media/approval.css', out: 'approval' }],
+    entryPoints: [
+      { in: 'src/webview/approval/main.ts', out: 'approval' }, { in: 'media/approval.css', out: 'approval' },
+      { in: 'src/webview/sidePanel/main.ts', out: 'sidePanel' }, { in: 'media/sidePanel.css', out: 'sidePanel' },
+    ],
   }),
 ]);
 chmodSync('dist/cli.js', 0o755);

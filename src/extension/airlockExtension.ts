@@ -5,6 +5,9 @@ import { COMMAND_IDS } from './commandIds';
 import { SettingsWatcher } from './settingsWatcher';
 import { ApprovalPanel } from './approval/approvalPanel';
 import { BrokerHost } from './broker/brokerHost';
+import { LedgerCommands } from './sidePanel/ledgerCommands';
+import { SidePanelProvider } from './sidePanel/sidePanelProvider';
+import { AirlockStatusBar } from './sidePanel/statusBar';
 import { connectAgents, refreshLauncher } from './connectAgents';
 import { TerminalGuard } from './terminalGuard';
 import { decide } from '../core/policy/decide';
@@ -34,6 +37,11 @@ export class AirlockExtension extends Disposable {
       new ApprovalPanel(this.brokerHost.broker, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), this.log),
     );
     this.register(vscode.commands.registerCommand(COMMAND_IDS.showApprovals, () => approvals.show()));
+    const sidePanel = this.register(
+      new SidePanelProvider(this.brokerHost.broker, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), () => approvals.show()),
+    );
+    this.register(new LedgerCommands(sidePanel));
+    this.register(new AirlockStatusBar(this.brokerHost.broker));
     this.register(vscode.commands.registerCommand(COMMAND_IDS.connectAgents, () => connectAgents(context, this.log)));
     try {
       refreshLauncher(context);

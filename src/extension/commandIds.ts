@@ -3,5 +3,8 @@ export const COMMAND_IDS = {
   checkCommand: 'airlock.checkCommand',
   showLog: 'airlock.showLog',
   showApprovals: 'airlock.showApprovals',
+  showLedger: 'airlock.showLedger',
+  verifyLedger: 'airlock.verifyLedger',
+  exportLedger: 'airlock.exportLedger',
   connectAgents: 'airlock.connectAgents',
 } as const;

@@ -66,6 +66,8 @@ export const tests: HostTest[] = [
       const result = await answer;
       assert.equal(result.decision, 'deny');
       assert.equal(result.decider.by, 'timeout');
+      const chain = await vscode.commands.executeCommand<{ status: string; detail: string }>('airlock.verifyLedger');
+      assert.equal(chain?.status, 'intact', chain?.detail);
     },
   },
 ];

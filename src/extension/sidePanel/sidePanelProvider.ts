@@ -1,0 +1,130 @@
+import * as vscode from 'vscode';
+import type { ApprovalBroker } from '../../host/broker/approvalBroker';
+import { verifyWorkspaceLedger } from '../../host/ledger/verifyLedger';
+import { isSidePanelToHost } from '../../protocol/sidePanelMessages';
+import type { ChainStatus, HostToSidePanel, LedgerFilter } from '../../protocol/sidePanelMessages';
+import { actionText, diffOf } from '../approval/approvalItems';
+import { webviewHtml } from '../approval/webviewHtml';
+import { Disposable } from '../disposable';
+import { LedgerCache, queryLedger } from './ledgerQuery';
+
+export const SIDE_PANEL_VIEW_ID = 'airlock.sidePanel';
+
+/**
+ * The activity-bar view: what waits for approval, then the workspace's ledger newest first, filterable,
+ * with the chain's status. It shows and never decides; "Show approvals" opens the approval view.
+ */
+export class SidePanelProvider extends Disposable implements vscode.WebviewViewProvider {
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private cache: LedgerCache | undefined;
+  private lastQuery: { filter: LedgerFilter; offset: number; limit: number } = { filter: {}, offset: 0, limit: 200 };
+
+  constructor(
+    private readonly broker: ApprovalBroker,
+    private readonly bundleRoot: vscode.Uri,
+    private readonly showApprovals: () => void,
+  ) {
+    super();
+    this.register(vscode.window.registerWebviewViewProvider(SIDE_PANEL_VIEW_ID, this, { webviewOptions: { retainContextWhenHidden: true } }));
+    this.register(broker.onDidChange(() => this.postPending()));
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/.airlock/ledger*.jsonl'));
+    const refresh = (): void => this.refreshLedger();
+    this.register(watcher.onDidChange(refresh));
+    this.register(watcher.onDidCreate(refresh));
+    this.register(watcher.onDidDelete(refresh));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    view.webview.options = { enableScripts: true, localResourceRoots: [this.bundleRoot] };
+    view.webview.html = webviewHtml(view.webview, this.bundleRoot, 'sidePanel', 'Airlock');
+    view.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
+    view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  /** The chain's status, as the side panel and the Verify Ledger command show it. */
+  chainStatus(): ChainStatus {
+    const workspace = this.workspace();
+    if (!workspace) return { status: 'unknown', detail: 'No folder is open.' };
+    try {
+      const result = verifyWorkspaceLedger(workspace);
+      const detail = result.status === 'intact'
+        ? `Intact: ${result.entries} entries, matching the head kept outside the workspace.`
+        : result.problems[0] ?? result.status;
+      return { status: result.status, detail };
+    } catch (error) {
+      return { status: 'unknown', detail: `The ledger could not be read: ${(error as Error).message}` };
+    }
+  }
+
+  private workspace(): string | undefined {
+    return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  }
+
+  private receive(message: unknown): void {
+    if (!isSidePanelToHost(message)) return;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.postPending();
+        this.refreshLedger();
+        return;
+      case 'query':
+        this.lastQuery = { filter: message.filter, offset: message.offset, limit: message.limit };
+        this.postPage();
+        return;
+      case 'details':
+        this.postDetails(message.seq);
+        return;
+      case 'showApprovals':
+        this.showApprovals();
+        return;
+      case 'verify':
+        void this.post({ type: 'chain', chain: this.chainStatus() });
+        return;
+    }
+  }
+
+  private refreshLedger(): void {
+    if (!this.ready) return;
+    void this.post({ type: 'chain', chain: this.chainStatus() });
+    this.postPage();
+  }
+
+  private entries() {
+    const workspace = this.workspace();
+    if (!workspace) return [];
+    this.cache ??= new LedgerCache(workspace);
+    return this.cache.read();
+  }
+
+  private postPage(): void {
+    const entries = this.entries();
+    const { filter, offset, limit } = this.lastQuery;
+    const { rows, matched } = queryLedger(entries, filter, offset, limit);
+    void this.post({ type: 'page', rows, matched, total: entries.length, offset });
+  }
+
+  private postDetails(seq: number): void {
+    const entry = this.entries().find((e) => e.seq === seq);
+    if (!entry) return;
+    const diff = diffOf(entry.action, '');
+    void this.post({ type: 'details', seq, json: JSON.stringify(entry, null, 2), ...(diff ? { diff } : {}) });
+  }
+
+  private postPending(): void {
+    const items = this.broker.pending().map((p) => ({
+      id: p.id, text: actionText(p.request.action), level: p.assessment.level, score: p.assessment.score, source: p.request.source, deadline: p.deadline,
+    }));
+    void this.post({ type: 'pending', items, now: Date.now() });
+  }
+
+  private async post(message: HostToSidePanel): Promise<void> {
+    if (!this.view || !this.ready) return;
+    await this.view.webview.postMessage(message);
+  }
+}
