@@ -151,11 +151,13 @@ function withConfirmation(
 }
 
 /**
- * What the person types to approve a critical action: the first path it destroys, shown relative to
- * the workspace when inside it, or else the program it runs, so the confirmation always names
- * something the action touches.
+ * What the person types to approve a critical action: the remote resource it destroys (a volume id, a
+ * bucket, a namespace), else the first path, shown relative to the workspace when inside it, else the
+ * program it runs, so the confirmation always names something the action touches.
  */
 export function confirmationFor(assessment: Assessment, subject: DecisionSubject = {}): string {
+  const resource = assessment.impact.resources?.[0]?.name;
+  if (resource) return resource;
   const path = assessment.impact.paths[0]?.path ?? actionPathOf(subject.action);
   if (path !== undefined) {
     const root = subject.workspaceRoot?.replace(/[\\/]+$/, '');
