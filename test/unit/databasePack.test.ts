@@ -243,3 +243,12 @@ void describe('database pack: SQL files written on the same line', () => {
     assertAllowed(fixture, "echo 'SELECT 1;' > q.sql && psql app -f q.sql");
   });
 });
+
+void describe('database pack: secrets in connection strings', () => {
+  void it('never repeats a password from a connection string', () => {
+    const assessment = assertStopped(fixture, "psql postgres://admin:s3cret@db.prod.example.com/app -c 'DELETE FROM orders'", { rule: 'db.sql.delete-all' });
+    const shown = JSON.stringify([assessment.reasons, assessment.impact]);
+    assert.ok(!shown.includes('s3cret'), shown);
+    assert.match(shown, /admin:\*\*\*@db\.prod\.example\.com/);
+  });
+});

@@ -40,16 +40,21 @@ export function dbFinding(input: RuleInput, found: DbFinding, production: string
   let { score, message } = found;
   if (production && score >= 50) {
     score = score >= 80 ? Math.max(PRODUCTION_CRITICAL, Math.min(100, score + 10)) : Math.min(100, score + 10);
-    message = `${message}; production: ${production}`;
+    message = `${message}; production: ${redactUrl(production)}`;
   }
   const environment = environmentOf(production, input.invocation.text);
   const resources: ResourceImpact[] = (found.resources ?? []).map((resource) => ({
     kind: resource.kind,
-    name: resource.name,
+    name: redactUrl(resource.name),
     ...(found.provider ? { provider: found.provider } : {}),
     ...(environment ? { environment } : {}),
   }));
   return { rule: found.rule, score, message, ...(resources.length > 0 ? { resources } : {}) };
+}
+
+/** Connection strings carry passwords; messages and impacts are shown and written to the ledger. */
+export function redactUrl(text: string): string {
+  return text.replace(/(\/\/[^:/@\s]+):[^@/\s]*@/g, '$1:***@');
 }
 
 /** The arguments after argv[0], as values. */

@@ -6,7 +6,7 @@ import type { Invocation, Word } from '../shell/ir';
 import { literalOutput } from '../shell/literalOutput';
 import { parseArgs } from '../shell/options';
 import type { OptionSpec } from '../shell/options';
-import { argsOf, dbFinding, listNames, productionOf } from './databaseShared';
+import { argsOf, dbFinding, listNames, productionOf, redactUrl } from './databaseShared';
 import type { Finding, Rule, RuleInput } from './rule';
 
 /**
@@ -320,10 +320,6 @@ function describeWhere(spec: ClientSpec, database: string | undefined, host: str
   return ` in the ${spec.provider} database ${database}${on}`;
 }
 
-/** Connection strings carry passwords; messages are shown and logged. */
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
-}
 
 interface EffectText {
   readonly rule: string;

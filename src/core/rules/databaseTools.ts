@@ -1,6 +1,6 @@
 import type { Invocation } from '../shell/ir';
 import { hasFlag, parseArgs } from '../shell/options';
-import { argsOf, dbFinding, listNames } from './databaseShared';
+import { argsOf, dbFinding, listNames, redactUrl } from './databaseShared';
 import type { Finding, Rule } from './rule';
 
 /**
@@ -126,7 +126,7 @@ const mongo: Rule = {
     const stdin = input.invocation.stdin;
     if (code.length === 0 && stdin?.kind === 'text') code.push(stdin.text);
     const target = parsed.operands[0];
-    const where = target ? ` in ${target.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@')}` : '';
+    const where = target ? ` in ${redactUrl(target)}` : '';
     const findings: Finding[] = [];
     for (const text of code) {
       // One finding per script: the most destructive call it makes.
