@@ -59,7 +59,8 @@ const clip = (text: string, max: number): string => (text.length > max ? `${text
  */
 export function blockedMessage(answer: GuardAnswer, approvalPossible: boolean): string {
   const { assessment, policy } = answer;
-  const why = policy.reason ?? assessment.reasons[0]?.message ?? 'Airlock policy';
+  // The engine's top reason says what would be lost; a rule or protected path speaks for itself.
+  const why = (policy.decidedBy === 'threshold' ? assessment.reasons[0]?.message : undefined) ?? policy.reason ?? assessment.reasons[0]?.message ?? 'Airlock policy';
   const head = `airlock: blocked (${assessment.level} ${assessment.score}): ${clip(why, 200)}.`;
   if (policy.decision === 'deny' && !policy.failedClosed) return `${head} A deny rule (${policy.decidedBy}) stops it; change the Airlock policy to allow it.`;
   if (approvalPossible) return `${head} Approve it in Airlock's view in VS Code, then run it again.`;
