@@ -79,8 +79,9 @@ function score(target: Target, options: DeletionOptions): Scored {
     case 'workspace':
       return workspaceScore(target, options);
     case 'temp-root':
-      // Temporary folders hold nothing meant to last, but running programs keep sockets and locks there.
-      return recursive ? { id: 'temp-root', score: 40, message: `${what} all of ${name}, including files running programs may still use` } : { id: 'temp', score: 5, message: `${verb} ${name}` };
+      // Temporary folders hold nothing meant to last, but running programs keep sockets, locks and
+      // sessions there (ssh-agent, tmux, X11): emptying the whole folder breaks them, so it asks.
+      return recursive ? { id: 'temp-root', score: 55, message: `${what} all of ${name}, including sockets and files running programs still use` } : { id: 'temp', score: 5, message: `${verb} ${name}` };
     case 'temp':
       return { id: 'temp', score: 5, message: `${what} ${name} in a temporary directory` };
     case 'home-cache':
