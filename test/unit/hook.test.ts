@@ -198,3 +198,21 @@ void test('every decided hook call is in the workspace ledger', () => {
   assert.ok(lines.every((line) => line.source === 'agent-hook'));
   assert.deepEqual([...new Set(lines.map((line) => line.agent))].sort(), ['claude', 'copilot', 'cursor', 'vscode']);
 });
+
+void test('a decision that does not come before the deadline is a deny, well before the agent gives up', async () => {
+  const never = { decide: () => new Promise<never>(() => undefined) };
+  const started = Date.now();
+  const run = await world.run('claude', payload('claude-bash', { CWD: world.ws, COMMAND: 'rm -rf ~/slow' }), never, ['--deadline', '2']);
+  assert.ok(Date.now() - started < 1900, `answered after ${Date.now() - started} ms`);
+  assert.equal(denyShape(run.stdout).decision, 'deny');
+  assert.match(denyShape(run.stdout).reason, /^Airlock stopped the command `rm -rf ~\/slow`: nobody decided in time\./);
+  assert.equal(run.code, 2);
+});
+
+void test('a DecisionService that fails is a deny, never an allow', async () => {
+  const broken = { decide: () => Promise.reject(new Error('socket reset')) };
+  const run = await world.run('cursor', payload('cursor-shell', { CWD: world.ws, COMMAND: 'ls -d src' }), broken);
+  assert.equal((JSON.parse(run.stdout) as { permission: string }).permission, 'deny');
+  assert.match(run.stdout, /failed while judging it \(socket reset\)/);
+  assert.equal(run.code, 2);
+});
