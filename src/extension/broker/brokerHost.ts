@@ -9,6 +9,7 @@ import {
 import type { BrokerEntry } from '../../host/broker/brokerRegistry';
 import { BrokerServer } from '../../host/broker/brokerServer';
 import { Disposable } from '../disposable';
+import { workspaceLayers } from './workspaceLayers';
 
 export interface BrokerLogger {
   info(message: string): void;
@@ -40,7 +41,7 @@ export class BrokerHost extends Disposable {
   ) {
     super();
     const onWarning = (message: string): void => log.warn(message);
-    this.broker = new ApprovalBroker({ evaluate: engineEvaluator(engine, { onWarning }), record: ledgerWriter({ onWarning }), onWarning });
+    this.broker = new ApprovalBroker({ evaluate: engineEvaluator(engine, { onWarning, workspaceLayers }), record: ledgerWriter({ onWarning }), onWarning });
     this.started = this.start().catch((error: unknown) => {
       log.warn(`the broker could not start; guards decide locally and fail closed: ${(error as Error).message}`);
       return undefined;

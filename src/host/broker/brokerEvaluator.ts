@@ -8,8 +8,8 @@ import type { Evaluator, RecordWriter } from './approvalBroker';
 
 export interface EvaluatorOptions {
   readonly stateRoot?: string;
-  /** The window's workspace and folder settings, read when each request arrives. */
-  readonly workspaceLayers?: () => readonly SettingsLayer[];
+  /** The window's workspace and folder settings for the folder holding `cwd`, read when each request arrives. */
+  readonly workspaceLayers?: (cwd: string) => readonly SettingsLayer[];
   readonly onWarning?: (message: string) => void;
 }
 
@@ -21,7 +21,7 @@ export function engineEvaluator(engine: () => Promise<Engine>, options: Evaluato
   return async (request) => {
     const workspace = loadWorkspacePolicy(request.cwd, {
       ...(options.stateRoot !== undefined ? { stateRoot: options.stateRoot } : {}),
-      ...(options.workspaceLayers ? { workspaceLayers: options.workspaceLayers() } : {}),
+      ...(options.workspaceLayers ? { workspaceLayers: options.workspaceLayers(request.cwd) } : {}),
     });
     for (const problem of workspace.problems) options.onWarning?.(problem);
     const assessment = (await engine()).analyze(request.action, createDiskContext(request.cwd));

@@ -70,4 +70,24 @@ export const tests: HostTest[] = [
       assert.equal(chain?.status, 'intact', chain?.detail);
     },
   },
+  {
+    name: 'the broker decides with the window\'s workspace settings, which can tighten the threshold',
+    async run() {
+      await airlock();
+      const client = new BrokerDecisionService(noFallback, { env: {}, personTimeoutMs: 300 });
+      const request = { action: { kind: 'shell' as const, command: 'rm -rf README.md' }, cwd: workspace(), source: 'agent-hook' as const };
+      const before = await client.decide(request);
+      assert.equal(before.decision, 'allow', `score ${before.assessment.score} is below the default threshold`);
+      const config = vscode.workspace.getConfiguration('airlock');
+      await config.update('approval.threshold', 20, vscode.ConfigurationTarget.Workspace);
+      try {
+        const after = await client.decide(request);
+        assert.equal(after.policy.decision, 'ask', `score ${after.assessment.score} now reaches the workspace threshold 20`);
+        assert.equal(after.decision, 'deny');
+        assert.equal(after.decider.by, 'timeout');
+      } finally {
+        await config.update('approval.threshold', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+    },
+  },
 ];
