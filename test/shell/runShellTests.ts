@@ -93,6 +93,26 @@ function shellTests(shell: ShellName): ShellTest[] {
       },
     },
   );
+  tests.push({
+    name: `${shell}: an alias defined on an earlier line is judged by what it runs`,
+    ...(shell === 'fish' ? { knownGap: 'fish aliases are functions in fish syntax, which the engine does not parse' } : {}),
+    run: (sandbox) => {
+      // It looks harmless where it is defined; a risky definition would be blocked right there.
+      const { output, codes } = runInteractive(sandbox, shell, ["alias zap='rm -rf'", 'zap ~']);
+      assert.ok(sandbox.victimIntact(), output);
+      assert.deepEqual(codes, [0, 126], output);
+    },
+  });
+  tests.push({
+    name: `${shell}: a function defined on an earlier line is judged by what it runs`,
+    knownGap: 'the engine does not resolve "$@" in a function body to the call\'s arguments',
+    run: (sandbox) => {
+      const define = shell === 'fish' ? 'function run; $argv; end' : 'run() { "$@"; }';
+      const { output, codes } = runInteractive(sandbox, shell, [define, 'run rm -rf ~']);
+      assert.ok(sandbox.victimIntact(), output);
+      assert.deepEqual(codes, [0, 126], output);
+    },
+  });
   if (shell !== 'fish') {
     tests.push({
       name: `${shell}: with the coprocess killed, lines fall back to one-shot calls and still block`,

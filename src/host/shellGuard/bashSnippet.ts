@@ -41,9 +41,37 @@ __airlock_ask() {
   __airlock_reply=$("$\{__airlock_cmd[@]}" guard --shell bash --cwd "$PWD" -- "$1" </dev/null)
 }
 
+# Sets __airlock_full to $1 preceded by the definitions of the aliases and functions it names that
+# were defined on earlier lines, a few levels deep, so the engine judges what they run (an alias
+# zap='rm -rf' looks harmless where it is defined). Only a function body costs a fork.
+__airlock_with_definitions() {
+  local - text=$1 defs= next word body seen=' ' round
+  local -a words
+  set -f
+  for round in 1 2 3; do
+    next=
+    words=($\{text//[^[:alnum:]_.:+@%,-]/ })
+    for word in "$\{words[@]}"; do
+      [[ $seen == *" $word "* ]] && continue
+      seen+="$word "
+      if [[ -n $\{BASH_ALIASES[$word]+x} ]]; then
+        builtin printf -v body 'alias %s=%q' "$word" "$\{BASH_ALIASES[$word]}"
+        defs+=$body$'\n' next+=" $\{BASH_ALIASES[$word]}"
+      elif [[ $word != __airlock_* ]] && builtin declare -F -- "$word" >/dev/null 2>&1; then
+        body=$(builtin declare -f -- "$word")
+        defs+=$body$'\n' next+=" $body"
+      fi
+    done
+    [[ -z $next ]] && break
+    text=$next
+  done
+  __airlock_full=$defs$1
+}
+
 # Returns 0 to run the line; otherwise 1, with the reason in __airlock_message.
 __airlock_check() {
-  __airlock_ask "$1"
+  __airlock_with_definitions "$1"
+  __airlock_ask "$__airlock_full"
   case $__airlock_reply in
     allow) return 0 ;;
     deny$'\t'*) __airlock_message=$\{__airlock_reply#deny$'\t'} ;;
@@ -187,7 +215,7 @@ else
   __airlock_start_server
   __airlock_install
   # Redefining or unsetting the guard's functions would switch it off quietly.
-  builtin readonly -f __airlock_ask __airlock_check __airlock_debug __airlock_decide_line __airlock_install __airlock_prompt __airlock_capture __airlock_blocked __airlock_start_server
+  builtin readonly -f __airlock_ask __airlock_with_definitions __airlock_check __airlock_debug __airlock_decide_line __airlock_install __airlock_prompt __airlock_capture __airlock_blocked __airlock_start_server
 fi
 fi
 `;

@@ -31,9 +31,33 @@ __airlock_ask() {
   __airlock_reply=$("$\{__airlock_cmd[@]}" guard --shell zsh --cwd "$PWD" -- "$1" </dev/null)
 }
 
+# Sets __airlock_full to $1 preceded by the definitions of the aliases and functions it names that
+# were defined on earlier lines, a few levels deep, so the engine judges what they run.
+__airlock_with_definitions() {
+  emulate -L zsh
+  local text=$1 defs= next word round
+  local -A seen
+  for round in 1 2 3; do
+    next=
+    for word in $\{=$\{text//[^[:alnum:]_.:+@%,-]/ }}; do
+      (( $\{+seen[$word]} )) && continue
+      seen[$word]=1
+      if (( $\{+aliases[$word]} )); then
+        defs+="alias $\{word}=$\{(q)aliases[$word]}"$'\n' next+=" $aliases[$word]"
+      elif [[ $word != __airlock_* ]] && (( $\{+functions[$word]} )); then
+        defs+="$word() {"$'\n'"$functions[$word]"$'\n'"}"$'\n' next+=" $functions[$word]"
+      fi
+    done
+    [[ -z $next ]] && break
+    text=$next
+  done
+  typeset -g __airlock_full=$defs$1
+}
+
 # Returns 0 to run the line; otherwise 1, with the reason in __airlock_message.
 __airlock_check() {
-  __airlock_ask "$1"
+  __airlock_with_definitions "$1"
+  __airlock_ask "$__airlock_full"
   case $__airlock_reply in
     (allow) return 0 ;;
     (deny$'\t'*) __airlock_message=$\{__airlock_reply#deny$'\t'} ;;
