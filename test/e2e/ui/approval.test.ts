@@ -160,6 +160,9 @@ export const tests: UiTest[] = [
       await whenReloaded(workbench);
       await workbench.runCommand('Airlock: Show Ledger');
       await view('.entries li').first().waitFor();
+      await view('.chain .chain-intact').waitFor();
+      const shots = process.env.AIRLOCK_E2E_SCREENSHOTS;
+      if (shots) await workbench.page.screenshot({ path: path.resolve(workbench.repoRoot, shots, 'side-panel.png') });
       await view('#filter-text').fill(command);
       // Deny, Escape, the timeout and the window closing were denied; Allow once was allowed.
       await view('.summary').filter({ hasText: /^1–5 of 5 matching/ }).waitFor();
