@@ -58,4 +58,31 @@ export const tests: UiTest[] = [
       assert.match((await workbench.terminalLines()).join('\n'), /^git version \d/m);
     },
   },
+  {
+    name: 'a shell task that deletes a folder is stopped by the guard before it runs (exit 126, folder intact)',
+    timeoutMs: 90_000,
+    async run(workbench) {
+      const victim = path.join(workbench.workspace, 'victim');
+      fs.mkdirSync(victim, { recursive: true });
+      fs.writeFileSync(path.join(victim, 'data'), 'keep me\n');
+      // find is not shimmed, so only the non-interactive guard (BASH_ENV) stands in front of it.
+      fs.mkdirSync(path.join(workbench.workspace, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(workbench.workspace, '.vscode', 'tasks.json'), JSON.stringify({
+        version: '2.0.0',
+        tasks: [{ label: 'airlock-wipe', type: 'shell', command: 'find victim -delete; echo task-ran', problemMatcher: [] }],
+      }));
+      await workbench.runCommand('Airlock: Show Log');
+      await workbench.outputPanel().filter({ hasText: 'shell guard injected' }).waitFor();
+      await workbench.runCommand('Tasks: Run Task');
+      await workbench.page.keyboard.type('airlock-wipe');
+      await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'airlock-wipe' }).first().waitFor();
+      await workbench.page.keyboard.press('Enter');
+      const [, exit] = await workbench.waitForTerminalText(/exit code:? (\d+)/);
+      const screen = (await workbench.terminalLines()).join('\n');
+      assert.equal(exit, '126', `the task exited ${exit}; the terminal shows:\n${screen}`);
+      assert.match(screen, /airlock: blocked \(/, screen);
+      assert.doesNotMatch(screen, /^task-ran/m, screen);
+      assert.equal(fs.readFileSync(path.join(victim, 'data'), 'utf8'), 'keep me\n', `the victim folder was touched:\n${screen}`);
+    },
+  },
 ];
