@@ -216,3 +216,12 @@ void test('a DecisionService that fails is a deny, never an allow', async () => 
   assert.match(run.stdout, /failed while judging it \(socket reset\)/);
   assert.equal(run.code, 2);
 });
+
+void test('two separate tool calls of the same command are each decided: only one call shares its answer', async () => {
+  const first = payload('claude-bash', { CWD: world.ws, COMMAND: 'rm -rf ~/again' });
+  const second = first.replace('"toolu_01"', '"toolu_99"');
+  const a = await world.run('claude', first);
+  const b = await world.run('claude', second);
+  assert.deepEqual([a.requests.length, b.requests.length], [1, 1]);
+  assert.deepEqual([a.code, b.code], [2, 2]);
+});
