@@ -115,7 +115,9 @@ export function judgeHttpRequest(request: HttpRequest, context: AnalysisContext)
 
 /** Secret files sent as the body: exfiltration, whatever the method. */
 export function uploadFindings(request: HttpRequest): Finding[] {
-  return request.uploads.filter(isSecretPath).map((file) => ({
+  // `-d "$(<key)"` and `-d "$(cat .env)"` put a file's content in the body.
+  const inlined = request.bodies.flatMap((body) => [...body.matchAll(/\$\(\s*(?:<|cat\s+)\s*([^)\s]+)\s*\)/g)].map((match) => match[1] ?? ''));
+  return [...request.uploads, ...inlined].filter(isSecretPath).map((file) => ({
     rule: 'secrets.exfiltrate.upload',
     score: 85,
     message: `${request.tool} sends the secrets in ${file} to ${request.host || 'a server'}`,

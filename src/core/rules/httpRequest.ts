@@ -77,7 +77,7 @@ function curl(args: readonly string[], stdinText: string | undefined): HttpReque
   const uploads: string[] = [];
   let bodyFromStdin = splitData(all(...CURL_DATA), bodies, uploads);
   for (const form of all('-F', '--form')) {
-    const file = /^[^=]*=[@<]([^;]*)/.exec(form);
+    const file = /^[^=]*=[@<]([^;,]*)/.exec(form);
     if (file?.[1] === '-') bodyFromStdin = true;
     else if (file?.[1]) uploads.push(file[1]);
     else bodies.push(form);

@@ -23,7 +23,12 @@ function sends(invocation: Invocation): string | undefined {
     if (args.some((arg) => /^-[a-z]*l/.test(arg) || arg === '--listen')) return undefined;
     return `${invocation.name} sends to ${args.find((arg) => !arg.startsWith('-')) ?? 'the network'}`;
   }
-  if (invocation.name === 'tar' && argValues(invocation).some((arg) => /^(--file=|-[a-z]*f$)?[\w.-]+:\//.test(arg))) return 'tar writes its archive to another host';
+  if (invocation.name === 'tar') {
+    // `tar -cf host:/path`, `--file=host:/path`, and the same through TAPE or TAR_OPTIONS.
+    const remote = /(^|--file=|\s)[\w.-]+:\//;
+    const assigned = [...invocation.assignments].some(([name, value]) => (name === 'TAPE' || name === 'TAR_OPTIONS') && remote.test(value.value));
+    if (assigned || argValues(invocation).some((arg) => remote.test(arg))) return 'tar writes its archive to another host';
+  }
   const request = readHttpRequest(invocation);
   // Literal bodies (`-d '{"a":1}'`) carry nothing read from a file; files, stdin and expansions may.
   if (request && (request.uploads.length > 0 || request.bodyFromStdin || request.bodies.some((body) => body.includes('$')))) return `${request.tool} uploads to ${request.host || 'a server'}`;

@@ -12,7 +12,7 @@ import { isSecretPath } from './secretFiles';
  * unrelated file; the record shows where a token came from.
  */
 
-const READERS = new Set(['cat', 'tac', 'less', 'more', 'head', 'tail', 'bat', 'batcat', 'strings', 'xxd', 'od', 'hexdump', 'base64', 'nl', 'sed', 'awk', 'jq', 'yq', 'source', '.', 'cut', 'sort', 'uniq', 'grep', 'egrep', 'rg', 'ag', 'tar', 'gzip', 'zip', 'openssl', 'gpg', 'cp', 'python', 'python3', 'node', 'ruby']);
+const READERS = new Set(['cat', 'tac', 'less', 'more', 'head', 'tail', 'bat', 'batcat', 'strings', 'xxd', 'od', 'hexdump', 'base64', 'nl', 'sed', 'awk', 'jq', 'yq', 'source', '.', 'cut', 'sort', 'uniq', 'grep', 'egrep', 'rg', 'ag', 'tar', 'gzip', 'zip', 'bzip2', 'xz', 'zstd', '7z', 'openssl', 'gpg', 'cp', 'mv', 'ln', 'link', 'python', 'python3', 'node', 'ruby']);
 const ENV_DUMPERS = new Set(['printenv', 'env', 'export', 'set', 'declare']);
 const SENDERS = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'scp', 'sftp', 'rsync', 'mail', 'mailx', 'sendmail', 'http', 'https', 'xh', 'telnet', 'ftp', 'tftp']);
 // A recursive search for credentials by name or by shape (AWS access key ids start with AKIA).
