@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { analyzeSql, keywordEffect } from '../../src/core/sql/classify';
 import type { SqlEffectKind } from '../../src/core/sql/classify';
 import type { SqlDialect } from '../../src/core/sql/sqlParser';
-import { parseSql } from '../../src/core/sql/sqlParser';
+import { parenthesesBalance, parseSql } from '../../src/core/sql/sqlParser';
 import { splitSql } from '../../src/core/sql/sqlText';
 
 const ORDER: readonly SqlEffectKind[] = ['drop-database', 'drop-schema', 'drop-table', 'truncate', 'delete-all', 'update-all', 'alter-drop', 'drop-other', 'delete', 'update', 'write', 'ddl', 'other', 'read'];
@@ -71,5 +71,25 @@ void describe('SQL classifier', () => {
     assert.deepEqual(splitSql('\\i teardown.sql\nselect 1').includes, ['teardown.sql']);
     assert.deepEqual(splitSql('.read wipe.sql').includes, ['wipe.sql']);
     assert.deepEqual(splitSql('SOURCE dump.sql;').includes, ['dump.sql']);
+  });
+
+  void it('keeps unclosed parentheses away from the PostgreSQL grammar, which would exhaust the heap', () => {
+    const hostile = `DELETE FROM t WHERE ${Array.from({ length: 12 }, (_, index) => `c${index} = ((`).join(' ')}`;
+    const started = Date.now();
+    const effects = analyzeSql(hostile, 'postgresql').effects;
+    assert.equal(effects[0]?.kind, 'delete');
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+    assert.equal(parenthesesBalance(hostile), false);
+    assert.equal(parenthesesBalance("SELECT f((1), ')')"), false, 'a parenthesis inside quotes unbalances the raw count');
+    assert.equal(parenthesesBalance('SELECT f((1), (2))'), true);
+    assert.equal(parenthesesBalance(`SELECT ${'('.repeat(40)}1${')'.repeat(40)}`), false);
+  });
+
+  void it('keeps long and many statements bounded in time', () => {
+    const dump = Array.from({ length: 2000 }, (_, index) => `INSERT INTO t VALUES (${index}, 'x');`).join('\n');
+    const started = Date.now();
+    const analysis = analyzeSql(`${dump}\nDROP TABLE t;`, 'postgresql');
+    assert.ok(analysis.effects.some((effect) => effect.kind === 'drop-table'));
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
   });
 });

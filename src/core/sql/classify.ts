@@ -48,13 +48,34 @@ type Node = Record<string, unknown>;
 
 const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Characters of SQL parsed per analysis, all statements together: bounds the time a line can cost. */
+const PARSE_BUDGET = 3_000;
+
+/** Words without which a statement cannot drop, empty, overwrite or grant anything. */
+const RISKY_WORD = /\b(drop|truncate|delete|update|alter|grant|replace|merge|upsert)\b/i;
+
 /** Analyzes what a database client is given to run. */
 export function analyzeSql(text: string, dialect: SqlDialect): SqlAnalysis {
   const script = splitSql(text);
   const effects: SqlEffect[] = [];
   let unparsed = 0;
-  script.statements.forEach((statement, index) => {
-    const trees = index < MAX_STATEMENTS ? parseSql(statement, dialect) : undefined;
+  let parsedCount = 0;
+  let budget = PARSE_BUDGET;
+  script.statements.forEach((statement) => {
+    // The parser is slow on long or broken text (tens of ms), so it runs only where a tree can change
+    // the verdict: statements naming a destructive verb. Reads and inserts are known by their first words.
+    const risky = RISKY_WORD.test(statement);
+    if (!risky && !/^\s*with\b/i.test(statement)) {
+      const scanned = keywordEffect(statement, dialect);
+      if (scanned) effects.push(scanned);
+      return;
+    }
+    const affordable = parsedCount < MAX_STATEMENTS && statement.length <= budget;
+    const trees = affordable ? parseSql(statement, dialect) : undefined;
+    if (affordable) {
+      parsedCount++;
+      budget -= statement.length;
+    }
     if (trees) {
       // A GRANT's reach is plainest in its text: `ON *.*`, `TO 'admin'@'%'`.
       if (/^grant\b/i.test(statement)) effects.push(grantEffect(statement, true));

@@ -4,8 +4,8 @@
  * be judged on its own instead of hiding the others.
  */
 
-/** At most this many statements are judged one by one; the rest are only keyword-scanned. */
-export const MAX_STATEMENTS = 64;
+/** At most this many statements go to the parser; the rest are only keyword-scanned. */
+export const MAX_STATEMENTS = 16;
 
 export interface SqlScript {
   readonly statements: readonly string[];
