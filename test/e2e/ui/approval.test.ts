@@ -63,7 +63,7 @@ async function whenReloaded(workbench: Workbench): Promise<void> {
 
 export const tests: UiTest[] = [
   {
-    name: 'a request through the socket opens the approval view; Deny, Escape, Allow once, the typed name, the timeout and closing the window each answer as they should; the side panel lists them',
+    name: 'a request through the socket opens the approval view; Deny, Escape, Allow once, the typed name, the timeout, the queue, allow similar and closing the window each answer as they should; the side panel lists them',
     timeoutMs: 120_000,
     async run(workbench) {
       const { client, stateRoot } = clientFor(workbench);
@@ -146,6 +146,26 @@ export const tests: UiTest[] = [
       assert.deepEqual(ours.map((e) => e.decider.by === 'timeout' ? 'timeout' : `${e.decider.by}:${e.decider.how}`),
         ['person:deny', 'person:deny', 'person:allow-once', 'person:typed-confirmation', 'timeout']);
 
+      // Several requests queue visibly, the status bar counts them, and Escape denies each in turn.
+      const both = [client.decide(shell(workbench, command)), client.decide(shell(workbench, command))];
+      await view('.queue li').nth(1).waitFor();
+      assert.match((await view('h1').textContent()) ?? '', /^2 actions wait/);
+      await workbench.page.locator('.statusbar-item', { hasText: 'Airlock: 2 waiting' }).waitFor();
+      await view('#deny').press('Escape');
+      await view('h1').filter({ hasText: /^An action waits/ }).waitFor();
+      await view('#deny').press('Escape');
+      assert.deepEqual((await Promise.all(both)).map((a) => a.decider.how), ['deny', 'deny']);
+
+      // Allow similar, explained before it is chosen, then covers the same action from the same agent.
+      const similar = { ...shell(workbench, command), agent: 'cursor' };
+      answer = client.decide(similar);
+      assert.match((await view('#similar-help').textContent()) ?? '', /Until this window closes, allow actions from agent-hook \(cursor\)/);
+      await view('#allow-similar').click();
+      assert.deepEqual((await answer).decider, { by: 'person', how: 'allow-similar' });
+      const again = await client.decide(similar);
+      assert.equal(again.decision, 'allow');
+      assert.deepEqual(again.decider, { by: 'person', how: 'allow-similar' });
+
       // Closing the window while a request waits answers it deny at once.
       answer = client.decide(shell(workbench, command));
       await view('#deny').waitFor();
@@ -164,11 +184,12 @@ export const tests: UiTest[] = [
       const shots = process.env.AIRLOCK_E2E_SCREENSHOTS;
       if (shots) await workbench.page.screenshot({ path: path.resolve(workbench.repoRoot, shots, 'side-panel.png') });
       await view('#filter-text').fill(command);
-      // Deny, Escape, the timeout and the window closing were denied; Allow once was allowed.
-      await view('.summary').filter({ hasText: /^1–5 of 5 matching/ }).waitFor();
+      // Deny, Escape, the timeout, the queued pair and the window closing were denied; Allow once and
+      // the two similar ones were allowed.
+      await view('.summary').filter({ hasText: /^1–9 of 9 matching/ }).waitFor();
       assert.match((await view('.entries li').first().textContent()) ?? '', /denied.*rm -rf README\.md.*fail-closed: window-closed/s);
       await view('#filter-decision').selectOption('allowed');
-      await view('.summary').filter({ hasText: /^1–1 of 1 matching/ }).waitFor();
+      await view('.summary').filter({ hasText: /^1–3 of 3 matching/ }).waitFor();
       await view('.chain .chain-intact').waitFor();
     },
   },
