@@ -70,7 +70,7 @@ export class BrokerHost extends Disposable {
     const env = this.context.environmentVariableCollection;
     // Not persisted: a restored terminal must not point at a socket from an earlier session.
     env.persistent = false;
-    env.description = 'Lets Airlock guards in this terminal ask this window for approval.';
+    env.description = 'Airlock guards commands in this terminal and lets them ask this window for approval.';
     env.replace(BROKER_SOCKET_ENV, socket);
     env.replace(BROKER_TOKEN_ENV, token);
     this.log.info(`broker listening on ${socket}`);
