@@ -225,3 +225,12 @@ void test('two separate tool calls of the same command are each decided: only on
   assert.deepEqual([a.requests.length, b.requests.length], [1, 1]);
   assert.deepEqual([a.code, b.code], [2, 2]);
 });
+
+void test('editor tools with the operation in `command` (Copilot CLI) and Cursor Write carrying edits become edits', async () => {
+  const view = await world.run('copilot', JSON.stringify({ timestamp: 1, cwd: world.ws, toolName: 'str_replace_editor', toolArgs: JSON.stringify({ command: 'view', path: 'README.md' }) }));
+  assert.deepEqual(view.requests[0]?.action, { kind: 'fileRead', file: 'README.md', tool: 'str_replace_editor', cwd: world.ws });
+  const replace = await world.run('copilot', JSON.stringify({ timestamp: 2, cwd: world.ws, toolName: 'str_replace_editor', toolArgs: JSON.stringify({ command: 'str_replace', path: 'README.md', old_str: 'readme', new_str: 'doc' }) }));
+  assert.equal((replace.requests[0]?.action as { newContent?: string }).newContent, '# doc\n');
+  const cursorWrite = await world.run('cursor', JSON.stringify({ conversation_id: 'c9', generation_id: 'g9', hook_event_name: 'preToolUse', cursor_version: '2.4.1', workspace_roots: [world.ws], cwd: world.ws, tool_name: 'Write', tool_input: { file_path: 'README.md', edits: [{ old_string: '# readme', new_string: '' }] } }));
+  assert.deepEqual(cursorWrite.requests[0]?.action, { kind: 'fileWrite', path: 'README.md', oldContent: '# readme\n', newContent: '\n', tool: 'Write', cwd: world.ws });
+});

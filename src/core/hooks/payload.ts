@@ -151,6 +151,22 @@ export function toolIntents(tool: string, input: Json, cwd: string | undefined):
   const mcp = /^mcp__(.+?)__(.+)$/.exec(tool) ?? /^MCP:(.+)$/.exec(tool);
   if (mcp) return { intents: [{ kind: 'mcp', server: mcp.length === 3 ? (mcp[1] ?? '') : '', tool: mcp[mcp.length - 1] ?? tool, args: input, ...at }] };
 
+  // Anthropic's and Copilot CLI's editor tool: one name, the operation in `command`.
+  if ((name === 'str_replace_editor' || name === 'str_replace_based_edit_tool') && typeof input.command === 'string') {
+    if (path === undefined) return missing('file path');
+    switch (input.command) {
+      case 'view':
+        return { intents: [{ kind: 'fileRead', file: path, tool, ...at }] };
+      case 'create':
+        return { intents: [{ kind: 'fileWrite', path, newContent: str(input.file_text) ?? '', tool, ...at }] };
+      case 'str_replace':
+        return { intents: [{ kind: 'edit', path, edits: [{ oldText: str(input.old_str) ?? '', newText: str(input.new_str) ?? '', replaceAll: false }], tool, ...at }] };
+      case 'insert':
+        return { intents: [{ kind: 'edit', path, edits: [{ oldText: '', newText: str(input.new_str) ?? '', replaceAll: false }], tool, ...at }] };
+      default:
+        return { intents: [{ kind: 'tool', tool, input, ...at }] };
+    }
+  }
   if (['bash', 'shell', 'run_in_terminal', 'runterminalcommand', 'runinterminal', 'run_command', 'powershell'].includes(name)) {
     if (command === undefined) return missing('command');
     const workdir = str(input.working_directory) ?? str(input.cwd) ?? cwd;
@@ -165,7 +181,14 @@ export function toolIntents(tool: string, input: Json, cwd: string | undefined):
   if (['write', 'create_file', 'createfile', 'create', 'notebookedit', 'insert_edit_into_file', 'edit_notebook_file'].includes(name)) {
     if (path === undefined) return missing('file path');
     const content = str(input.content) ?? str(input.file_text) ?? str(input.new_source) ?? str(input.code) ?? str(input.newCode);
-    if (content === undefined) return { intents: [{ kind: 'tool', tool, input, ...at }] };
+    if (content === undefined) {
+      // Cursor's Write may carry its change as edits rather than the whole file.
+      if (Array.isArray(input.edits)) {
+        const edits = toolIntents('MultiEdit', input, cwd);
+        return { ...edits, intents: edits.intents.map((intent) => ({ ...intent, tool })) };
+      }
+      return { intents: [{ kind: 'tool', tool, input, ...at }] };
+    }
     // A notebook cell or an "insert edit" replaces part of a file: judged as an edit that removes nothing.
     if (['notebookedit', 'insert_edit_into_file', 'edit_notebook_file'].includes(name)) return { intents: [{ kind: 'edit', path, edits: [{ oldText: '', newText: content, replaceAll: false }], tool, ...at }] };
     return { intents: [{ kind: 'fileWrite', path, newContent: content, tool, ...at }] };
