@@ -56,6 +56,12 @@ void describe('cloud: platform CLIs', () => {
     ['s3cmd del s3://bucket/key', 'cloud.s3cmd.del'],
     ['kafka-topics --bootstrap-server localhost:9092 --delete --topic orders', 'cloud.kafka-topics.delete-flag', 'critical'],
     ['vault secrets disable kv/', 'cloud.vault.disable', 'critical'],
+    ['aws kms schedule-key-deletion --key-id k --pending-window-in-days 7', 'cloud.aws.schedule-key-deletion', 'critical'],
+    ['aws efs delete-file-system --file-system-id fs-1', 'cloud.aws.delete', 'critical'],
+    ['az keyvault purge --name kv', 'cloud.az.purge', 'critical'],
+    ['firebase firestore:delete --all-collections --force', 'cloud.firebase.delete', 'critical'],
+    ['pscale database delete mydb --force', 'cloud.pscale.delete', 'critical'],
+    ['heroku pg:reset DATABASE_URL --confirm app', 'cloud.heroku.reset', 'critical'],
     ['java -jar jenkins-cli.jar -s http://jenkins.local/ delete-job deploy', 'cloud.jenkins-cli.delete'],
   ];
   for (const [command, rule, level] of cases) {
@@ -97,6 +103,10 @@ void describe('cloud: platform CLIs', () => {
     'unleash features disable my-toggle',
     'aws batch cancel-job --job-id j --reason r',
     'vault kv get secret/app',
+    'vercel deploy --prod',
+    'fly deploy',
+    'firebase deploy',
+    'aws dynamodb scan --table-name Orders',
   ];
   for (const command of allowed) {
     void it(`allows: ${command}`, () => {

@@ -99,7 +99,7 @@ const PHRASES: Readonly<Record<string, string>> = {
   purge: 'purges', drop: 'drops', wipe: 'wipes', erase: 'erases', reset: 'resets', truncate: 'truncates', flush: 'flushes',
   clear: 'clears', prune: 'prunes', forget: 'forgets', uninstall: 'uninstalls', nuke: 'destroys', deletefile: 'deletes', rdelete: 'deletes',
   disable: 'disables', archive: 'archives', revoke: 'revokes', unregister: 'unregisters', deregister: 'deregisters', unsubscribe: 'unsubscribes',
-  'create-invalidation': 'purges the CDN cache of', 'update-secret': 'overwrites', 'put-secret-value': 'overwrites the value of', untag: 'untags', undeploy: 'undeploys', cancel: 'cancels', kill: 'kills', roll: 'rolls (replaces)', rollback: 'rolls back', move: 'moves away',
+  'create-invalidation': 'purges the CDN cache of', 'schedule-key-deletion': 'schedules the deletion of', 'disable-key': 'disables', 'update-secret': 'overwrites', 'put-secret-value': 'overwrites the value of', untag: 'untags', undeploy: 'undeploys', cancel: 'cancels', kill: 'kills', roll: 'rolls (replaces)', rollback: 'rolls back', move: 'moves away',
   compact: 'compacts (frees deleted data of)', cleanup: 'cleans up', clean: 'cleans', unset: 'unsets', stop: 'stops', down: 'takes down',
 };
 
@@ -132,7 +132,7 @@ function judge(program: string, args: readonly string[], spec: CliSpec, hint: st
     score += 5;
     notes.push(recursive ? 'everything under the prefix' : 'all of them');
   }
-  if (hasFlag(parsed, '--skip-final-snapshot', '--force-delete-without-recovery', '--delete-automated-backups', '--unsafe-allow-remove-all', '--purge')) {
+  if (hasFlag(parsed, '--skip-final-snapshot', '--skip-final-cluster-snapshot', '--force-delete-without-recovery', '--delete-automated-backups', '--unsafe-allow-remove-all', '--purge')) {
     score += 10;
     notes.push('with no final snapshot or recovery window');
   }

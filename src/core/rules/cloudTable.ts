@@ -23,7 +23,7 @@ export interface CliSpec {
 }
 
 const CLI_TABLE: Readonly<Record<string, CliSpec>> = {
-  aws: { provider: 'AWS', flags: ['--delete'], verbs: ['put-secret-value', 'update-secret', 'create-invalidation'] },
+  aws: { provider: 'AWS', flags: ['--delete'], verbs: ['put-secret-value', 'update-secret', 'create-invalidation', 'schedule-key-deletion', 'disable-key'] },
   gcloud: { provider: 'Google Cloud' },
   gsutil: { provider: 'Google Cloud Storage', flags: ['-d', '--delete-unmatched-destination-objects'] },
   bq: { provider: 'BigQuery' },
@@ -34,7 +34,7 @@ const CLI_TABLE: Readonly<Record<string, CliSpec>> = {
   flyctl: { provider: 'Fly.io' },
   heroku: { provider: 'Heroku' },
   railway: { provider: 'Railway', verbs: ['down'] },
-  vercel: { provider: 'Vercel' },
+  vercel: { provider: 'Vercel', defaultKind: 'project' },
   netlify: { provider: 'Netlify' },
   supabase: { provider: 'Supabase' },
   neonctl: { provider: 'Neon' },
@@ -139,7 +139,7 @@ const DATA_RESOURCES: Readonly<Record<string, string>> = {
   branch: 'database branch', queue: 'queue', zone: 'zone', 'hosted-zone': 'hosted zone', domain: 'domain',
   site: 'site', service: 'service', registry: 'registry', container: 'container', blob: 'blob', object: 'object',
   image: 'image', sql: 'database', pg: 'database', postgres: 'database', redis: 'database', droplet: 'server', s3: 'object',
-  addons: 'add-on', snapshots: 'snapshot', vm: 'instance', vms: 'instance', key: 'key', user: 'user', archive: 'archive', worker: 'worker', function: 'function',
+  addons: 'add-on', firestore: 'database', keyvault: 'vault', kms: 'encryption key', efs: 'file system', snapshots: 'snapshot', vm: 'instance', vms: 'instance', key: 'key', user: 'user', archive: 'archive', worker: 'worker', function: 'function',
 };
 
 /** Resources whose loss is loss of data or of a whole system: critical. */
@@ -147,7 +147,7 @@ export const CRITICAL_KINDS = new Set([
   'volume', 'database', 'D1 database', 'bucket', 'snapshot', 'backup', 'cluster', 'disk', 'stack', 'project', 'app',
   'vault', 'repository', 'namespace', 'environment', 'keyspace', 'table', 'index', 'organization', 'account',
   'metastore', 'catalog', 'schema', 'virtual host', 'storage', 'file system', 'key-value store', 'stream', 'topic',
-  'secrets engine', 'instance', 'resource group', 'server', 'database branch', 'hosted zone', 'archive',
+  'secrets engine', 'instance', 'resource group', 'encryption key', 'server', 'database branch', 'hosted zone', 'archive',
 ]);
 
 /** The resource noun a subcommand word names (`delete-db-instance` names a database instance). */
@@ -155,7 +155,7 @@ export function resourceOf(word: string): string | undefined {
   const whole = DATA_RESOURCES[word];
   if (whole) return whole;
   let found: string | undefined;
-  for (const part of word.split(/[-_:]/)) {
+  for (const part of word.replace('file-system', 'filesystem').split(/[-_:]/)) {
     const kind = DATA_RESOURCES[part] ?? DATA_RESOURCES[part.replace(/e?s$/, '')] ?? DATA_RESOURCES[part.replace(/s$/, '')];
     // The most critical part names the thing: `delete-db-instance` is about a database.
     if (kind && (found === undefined || (CRITICAL_KINDS.has(kind) && !CRITICAL_KINDS.has(found)))) found = kind;
