@@ -2,6 +2,7 @@
 // DROP/TRUNCATE/unbounded DELETE and UPDATE/ALTER ... DROP from reads and bounded writes, in which
 // dialects does it fail to parse, and how fast is it. `npm run bench:sql [-- --json]`.
 // The chosen parser is recorded with the numbers in docs/sql-parser-choice.md.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
@@ -254,6 +255,40 @@ async function measure(candidate) {
   };
 }
 
+/**
+ * Hostile input: unclosed or deep parentheses. Each case runs in a child process with a time limit,
+ * because a parser that exhausts the heap kills its process and no try/catch survives that.
+ */
+const HOSTILE = [
+  { name: 'unclosed (( x4', sql: `DELETE FROM t WHERE ${Array.from({ length: 4 }, (_, i) => `c${i} = ((`).join(' ')}` },
+  { name: 'unclosed (( x12', sql: `DELETE FROM t WHERE ${Array.from({ length: 12 }, (_, i) => `c${i} = ((`).join(' ')}` },
+  { name: 'unclosed (SELECT x10', sql: `DELETE FROM t WHERE ${'(SELECT '.repeat(10)}` },
+  { name: 'balanced depth 40', sql: `DELETE FROM t WHERE ${'('.repeat(40)}a = 1${')'.repeat(40)}` },
+  { name: '900-char SELECT list', sql: `SELECT ${Array.from({ length: 150 }, (_, i) => `c${i}`).join(', ')} FROM t` },
+];
+const HOSTILE_CALLS = {
+  'node-sql-parser': (sql) => `new (require('node-sql-parser').Parser)().astify(${JSON.stringify(sql)}, { database: 'postgresql' })`,
+  'node-sql-parser (mysql build)': (sql) => `new (require('node-sql-parser/build/mysql').Parser)().astify(${JSON.stringify(sql)}, { database: 'mysql' })`,
+  'sql-parser-cst': (sql) => `require('sql-parser-cst').parse(${JSON.stringify(sql)}, { dialect: 'postgresql' })`,
+  'pgsql-ast-parser': (sql) => `require('pgsql-ast-parser').parse(${JSON.stringify(sql)})`,
+};
+const HOSTILE_LIMIT_MS = 10_000;
+
+function hostile() {
+  const rows = [];
+  for (const [parser, call] of Object.entries(HOSTILE_CALLS)) {
+    if (version(parser.replace(/ \(.*\)$/, '')) === 'not installed') continue;
+    const row = { parser, cases: {} };
+    for (const { name, sql } of HOSTILE) {
+      const script = `const t = performance.now(); try { ${call(sql)} } catch {} process.stdout.write(String(Math.round(performance.now() - t)));`;
+      const child = spawnSync(process.execPath, ['--max-old-space-size=512', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: HOSTILE_LIMIT_MS });
+      row.cases[name] = child.status === 0 ? `${child.stdout} ms` : child.error ? `over ${HOSTILE_LIMIT_MS / 1000} s` : 'crashed (heap)';
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
 const results = [];
 for (const candidate of CANDIDATES) {
   if (version(candidate.name) === 'not installed') {
@@ -262,8 +297,9 @@ for (const candidate of CANDIDATES) {
   }
   results.push(await measure(candidate));
 }
+const hostileRows = hostile();
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify(results, null, 2));
+  console.log(JSON.stringify({ results, hostile: hostileRows }, null, 2));
 } else {
   for (const result of results) {
     if (result.version === 'not installed') {
@@ -275,4 +311,8 @@ if (process.argv.includes('--json')) {
     console.log(`  ${dialects}`);
     for (const line of result.wrong) console.log(`  wrong: ${line}`);
   }
+}
+if (!process.argv.includes('--json')) {
+  console.log('\nhostile input (child process, 512 MB heap, 10 s limit):');
+  for (const row of hostileRows) console.log(`  ${row.parser}: ${Object.entries(row.cases).map(([name, outcome]) => `${name}: ${outcome}`).join('; ')}`);
 }

@@ -27,9 +27,9 @@ export const MAX_PARSE_LENGTH = 1_200;
  * parses. Parsers hold no state, and Node caches the loaded builds, so nothing is kept here.
  */
 export function parseSql(statement: string, dialect: SqlDialect): readonly AST[] | undefined {
-  if (statement.length > MAX_PARSE_LENGTH) return undefined;
+  if (statement.length > MAX_PARSE_LENGTH || !parenthesesBalance(statement)) return undefined;
   for (const next of [dialect, ...FALLBACK_ORDER.filter((other) => other !== dialect)]) {
-    if (next === 'postgresql' && !parenthesesBalance(statement)) continue;
+
     try {
       const ast = new (loadBuild(next))().astify(statement, { database: next });
       const trees = Array.isArray(ast) ? ast : [ast];
@@ -44,11 +44,12 @@ export function parseSql(statement: string, dialect: SqlDialect): readonly AST[]
 const MAX_DEPTH = 32;
 
 /**
- * The PostgreSQL build backtracks exponentially on unclosed parentheses: `DELETE FROM t WHERE c = ((`
- * repeated four times takes 0.3 s, and ten times exhausts the heap and kills the process, which no
- * try/catch survives. The other builds parse the same text in milliseconds. Text whose parentheses do
- * not balance (counted both raw and outside quotes, so a quoting disagreement cannot slip through) or
- * nest deeper than 32 never reaches that build; it is invalid SQL anyway.
+ * The grammars backtrack exponentially on unclosed parentheses: in the PostgreSQL build,
+ * `DELETE FROM t WHERE c = ((` repeated four times takes 0.2 s, and twelve times exhausts the heap and
+ * kills the process, which no try/catch survives; in the MySQL build ten unclosed `(SELECT ` take
+ * 5 s (bench/sqlParsers.mjs, hostile input). Text whose parentheses do not balance (counted both raw
+ * and outside quotes, so a quoting disagreement cannot slip through), or nest deeper than 32, or
+ * leaves a quote open, is invalid SQL anyway: it never reaches a parser and gets the keyword scan.
  */
 export function parenthesesBalance(statement: string): boolean {
   let raw = 0;
