@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { HookAgent } from '../core/hooks/payload';
 import { HOOK_AGENTS } from '../core/hooks/payload';
-import { detectAgents, hookStatus, installHooks, uninstallHooks } from '../host/hooks/installer';
+import { detectAgents, hookStatus, installHooks, uninstallEverything, uninstallHooks } from '../host/hooks/installer';
 import type { AgentHookState, HookInstallOptions } from '../host/hooks/installer';
 import type { LauncherTarget } from '../host/hooks/launcher';
 import { airlockStateDir } from '../host/ledger/locations';
@@ -10,6 +10,7 @@ import type { CommandIo } from './io';
 import { UsageError } from './io';
 
 export const HOOKS_USAGE = `       airlock hooks install|uninstall|status [--workspace DIR] [--user] [--agents claude,cursor,copilot]
+       airlock hooks uninstall --everywhere   (every hook Airlock installed for this user, and the launcher)
 `;
 
 /**
@@ -22,6 +23,11 @@ export function runHooksCommand(args: readonly string[], io: CommandIo, env: Nod
   let workspace = process.cwd();
   let scope: HookInstallOptions['scope'] = 'workspace';
   let agents: HookAgent[] | undefined;
+  if (verb === 'uninstall' && rest.length === 1 && rest[0] === '--everywhere') {
+    const states = uninstallEverything(airlockStateDir(env), env.HOME || homedir());
+    io.stdout.write(states.length > 0 ? report(states) : 'Airlock had no agent hooks installed.\n');
+    return states.every((s) => s.state === 'not-installed') ? 0 : 1;
+  }
   for (let index = 0; index < rest.length; index++) {
     const arg = rest[index] ?? '';
     if (arg === '--user') scope = 'user';

@@ -210,3 +210,27 @@ void test('airlock hooks install|status|uninstall from the CLI, exit codes and r
     w.dispose();
   }
 });
+
+void test('uninstall --everywhere (what uninstalling the extension runs) removes every recorded install and the launcher', () => {
+  const w = world();
+  try {
+    const other = join(w.root, 'other');
+    mkdirSync(other);
+    const cursorText = '{"version":1,"hooks":{"stop":[{"command":"./n.sh"}]}}';
+    write(join(other, '.cursor', 'hooks.json'), cursorText);
+    installHooks(w.options(['claude', 'copilot']), TARGET);
+    installHooks({ ...w.options(['cursor']), workspace: other }, TARGET);
+    installHooks(w.options(['claude'], 'user'), TARGET);
+    const out: string[] = [];
+    const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => out.push(t) } };
+    assert.equal(runHooksCommand(['uninstall', '--everywhere'], io, { HOME: w.home, AIRLOCK_STATE_DIR: w.state }), 0);
+    assert.equal(existsSync(join(w.ws, '.claude')), false);
+    assert.equal(existsSync(join(w.ws, '.github')), false);
+    assert.equal(existsSync(join(w.home, '.claude')), false);
+    assert.equal(readFileSync(join(other, '.cursor', 'hooks.json'), 'utf8'), cursorText);
+    assert.equal(existsSync(launcherPath(w.state)), false);
+    assert.match(out.join(''), /cursor  not-installed .*other\/\.cursor\/hooks\.json/);
+  } finally {
+    w.dispose();
+  }
+});

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HookAgent } from '../../core/hooks/payload';
 import { HOOK_AGENTS } from '../../core/hooks/payload';
@@ -29,6 +29,10 @@ export interface AgentHookState {
 
 /** What a hook file was before Airlock first touched it, so uninstall can put it back exactly. */
 interface ManifestEntry {
+  /** Where the entries came from, so removing everything Airlock installed needs nothing else. */
+  readonly agent?: HookAgent;
+  readonly scope?: HookScope;
+  readonly workspace?: string;
   readonly existed: boolean;
   readonly original?: string;
   readonly createdDirs: readonly string[];
@@ -64,7 +68,8 @@ export function installHooks(options: HookInstallOptions, target: LauncherTarget
     if ('error' in read) return state(options, agent, spec.file, 'unreadable', read.error);
     if (spec.state(read.json, command) === 'installed') return state(options, agent, spec.file, 'installed');
     if (!manifest[spec.file]) {
-      manifest[spec.file] = read.text === undefined ? { existed: false, createdDirs: missingDirs(path.dirname(spec.file)) } : { existed: true, original: read.text, createdDirs: [] };
+      const origin = { agent, scope: options.scope, workspace: options.workspace };
+      manifest[spec.file] = read.text === undefined ? { ...origin, existed: false, createdDirs: missingDirs(path.dirname(spec.file)) } : { ...origin, existed: true, original: read.text, createdDirs: [] };
     }
     for (const dir of [...(manifest[spec.file]?.createdDirs ?? [])].reverse()) mkdirSync(dir, { recursive: true });
     writeAtomically(spec.file, `${JSON.stringify(spec.merge(read.json, command), null, 2)}\n`);
@@ -105,6 +110,21 @@ export function uninstallHooks(options: HookInstallOptions): AgentHookState[] {
     return state(options, agent, spec.file, 'not-installed');
   });
   writeManifest(options.stateRoot, manifest);
+  return states;
+}
+
+/**
+ * Removes every hook entry Airlock ever installed for this user, wherever it was recorded, and the
+ * launcher: what uninstalling the extension runs (`vscode:uninstall`), and `airlock hooks uninstall --everywhere`.
+ */
+export function uninstallEverything(stateRoot: string, home: string): AgentHookState[] {
+  const states: AgentHookState[] = [];
+  for (const entry of Object.values(readManifest(stateRoot))) {
+    if (!entry.agent || !entry.scope || !entry.workspace) continue;
+    states.push(...uninstallHooks({ workspace: entry.workspace, scope: entry.scope, home, stateRoot, agents: [entry.agent] }));
+  }
+  const bin = path.dirname(launcherPath(stateRoot));
+  rmSync(bin, { recursive: true, force: true });
   return states;
 }
 
