@@ -100,6 +100,8 @@ void describe('database pack: administration tools', () => {
     assertStopped(fixture, 'pg_dropcluster 16 main', { rule: 'db.pg-dropcluster', level: 'critical' });
     assertStopped(fixture, 'etcdctl del "" --prefix', { rule: 'db.etcd.del-prefix', level: 'critical' });
     assertStopped(fixture, 'influx bucket delete --name metrics', { rule: 'db.influx', level: 'critical' });
+    assertStopped(fixture, "redis-cli --scan --pattern 'session:*' | xargs redis-cli DEL", { rule: 'db.redis.del-many', level: 'high' });
+    assertStopped(fixture, "mongosh app --eval 'db.users.remove({})'", { rule: 'db.mongo.delete-all', level: 'critical' });
   });
 
   void it('lets reads and single keys through', () => {
@@ -111,6 +113,8 @@ void describe('database pack: administration tools', () => {
     assertAllowed(fixture, 'pg_restore --clean dump.pgdump');
     assertAllowed(fixture, 'mysqladmin status');
     assertAllowed(fixture, 'etcdctl get --prefix /config');
+    assertAllowed(fixture, `mongosh app --eval "db.users.deleteMany({status: 'stale'})"`);
+    assertAllowed(fixture, "mongosh app --eval 'db.getCollectionNames()'", 'db.');
   });
 });
 
@@ -250,5 +254,12 @@ void describe('database pack: secrets in connection strings', () => {
     const shown = JSON.stringify([assessment.reasons, assessment.impact]);
     assert.ok(!shown.includes('s3cret'), shown);
     assert.match(shown, /admin:\*\*\*@db\.prod\.example\.com/);
+  });
+});
+
+void describe('database pack: input redirected from a file', () => {
+  void it('judges `client < file` as an unread file, not as SQL known only at run time', () => {
+    const assessment = assertAllowed(fixture, 'mariadb < path/to/script.sql db_name > out.tab');
+    assert.deepEqual(assessment.reasons.filter((reason) => reason.rule.startsWith('db.')).map((reason) => reason.rule), ['db.sql.unread-file']);
   });
 });

@@ -98,6 +98,10 @@ const redis: Rule = {
     }
     if (command === 'DEL' || command === 'UNLINK') {
       const keys = args.filter((arg) => arg !== '');
+      // `redis-cli --scan --pattern 'user:*' | xargs redis-cli DEL`: as many keys as the pattern matches.
+      if (input.invocation.argv.some((word) => word.dynamic)) {
+        return dbFinding(input, { rule: 'db.redis.del-many', score: 55, message: `redis-cli ${command} deletes keys listed only at run time (every key a scan or list feeds it)`, resources: [{ kind: 'keyspace', name: 'keys from the pipeline' }], provider: 'Redis' });
+      }
       return dbFinding(input, { rule: 'db.redis.del', score: 35, message: `redis-cli ${command} deletes the key${keys.length === 1 ? '' : 's'} ${listNames(keys) || '(given on input)'}` });
     }
     if (command === 'SHUTDOWN') return dbFinding(input, { rule: 'db.redis.shutdown', score: 50, message: 'redis-cli SHUTDOWN stops the Redis server for everyone using it', provider: 'Redis' });
