@@ -82,6 +82,7 @@ void describe('http: REST', () => {
     ['gh api -X DELETE /repos/owner/repo', 'http.delete'],
     ['glab api --method DELETE projects/123', 'http.delete'],
     ["python3 -c \"import requests; requests.delete('https://api.example.com/v1/items/7')\"", 'http.delete'],
+    ['grpcurl -d @body.json api.example.com:443 pkg.User/DeleteUser', 'http.grpc.destructive'],
   ];
   for (const [command, rule] of stopped) {
     void it(`stops: ${command}`, () => {
@@ -104,6 +105,7 @@ void describe('http: REST', () => {
     'http GET :7700/health',
     'gh api repos/owner/repo/contributors --jq length',
     'curl -o file.txt https://example.com/delete/notes.txt',
+    "grpcurl -d '{\"id\":1}' api.example.com:443 pkg.User/UpdateUser",
     "python3 -c \"import requests; print(requests.get('https://api.github.com/user').json())\"",
   ];
   for (const command of allowed) {

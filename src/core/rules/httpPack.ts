@@ -135,8 +135,34 @@ const httpCalls: Rule = {
   },
 };
 
+const GRPC_VERB = /^(delete|destroy|drop|remove|purge|reset|wipe|erase|truncate|terminate)$/i;
+
+/** `grpcurl host pkg.Service/DeleteUser`: a gRPC method whose name destroys, like a GraphQL mutation. */
+const grpcCalls: Rule = {
+  id: 'http.grpc',
+  programs: ['grpcurl', 'grpc_cli'],
+  description: 'gRPC calls (grpcurl, grpc_cli) to methods whose names delete, destroy, drop, purge or reset.',
+  check({ invocation, context }) {
+    const args = invocation.argv.slice(1).map((word) => word.value);
+    const method = [...args].reverse().find((arg) => !arg.startsWith('-') && /[/.][A-Za-z]\w*$/.test(arg) && !/^\w+:\/\//.test(arg));
+    const name = method?.split(/[/.]/).pop() ?? '';
+    const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_]+/);
+    const verb = words.find((word) => GRPC_VERB.test(word));
+    if (!method || !verb) return undefined;
+    const credential = args.some((arg, index) => /^-(rpc-)?h(eader)?$|^-H$/i.test(args[index - 1] ?? '') && /authorization|bearer|api[-_]?key|token/i.test(arg));
+    const resource = words.filter((word) => word !== verb).join(' ').toLowerCase() || 'data';
+    const base = `${invocation.name} calls ${method}, which ${verb.toLowerCase()}s ${resource}${credential ? ' with a credential' : ''}`;
+    const boosted = withProduction(credential ? 70 : 60, base, invocationHint(args, context));
+    return { rule: 'http.grpc.destructive', score: boosted.score, message: boosted.message };
+  },
+};
+
+function invocationHint(args: readonly string[], context: AnalysisContext): string | undefined {
+  return args.map((arg) => productionHint(arg, context)).find((hint) => hint !== undefined);
+}
+
 export const HTTP_PACK: RulePack = {
   id: 'http',
-  description: 'Destructive calls to HTTP APIs (REST and GraphQL), and secrets sent over HTTP.',
-  rules: [httpCalls],
+  description: 'Destructive calls to HTTP APIs (REST, GraphQL and gRPC), and secrets sent over HTTP.',
+  rules: [httpCalls, grpcCalls],
 };
