@@ -1,7 +1,9 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Engine } from '../core/engine';
-import type { GuardAnswer } from '../host/decisionService';
+import type { GuardAnswer, GuardRequest } from '../host/decisionService';
+import { findWorkspaceRoot } from '../host/ledger/locations';
 import type { GuardDecider } from '../host/shellGuard/guardDecisionService';
 import { createGuardDecider } from '../host/shellGuard/guardDecisionService';
 import { allowLine, blockedMessage, cannotDecideMessage, denyLine, isGuardShell, RequestReader } from '../host/shellGuard/guardProtocol';
@@ -48,11 +50,24 @@ function parseGuardArgs(args: readonly string[]): GuardOptions {
   return options;
 }
 
+/**
+ * The request for a command run in `cwd`. Its policy and ledger are those of the git work tree it runs
+ * in; outside any, those of the VS Code workspace the terminal belongs to (AIRLOCK_WORKSPACE, set by
+ * the extension), so commands run in ~ or /tmp are recorded there instead of leaving an .airlock
+ * folder wherever a terminal goes. Paths are still resolved from `cwd`.
+ */
+export function guardRequest(command: string, cwd: string, source: 'shell-guard' | 'shim', env: NodeJS.ProcessEnv = process.env): GuardRequest {
+  const inRepository = existsSync(join(findWorkspaceRoot(cwd), '.git'));
+  const workspace = env.AIRLOCK_WORKSPACE;
+  const decideIn = !inRepository && workspace && existsSync(workspace) ? resolve(workspace) : cwd;
+  return { action: { kind: 'shell', command, cwd }, cwd: decideIn, source };
+}
+
 /** Decides one line; any failure is a deny that says Airlock could not decide. Never throws. */
 async function answerLine(decider: GuardDecider, cwd: string, line: string): Promise<string> {
   try {
     if (line.trim() === '') return allowLine();
-    const answer = await decider.service.decide({ action: { kind: 'shell', command: line, cwd }, cwd, source: 'shell-guard' });
+    const answer = await decider.service.decide(guardRequest(line, cwd, 'shell-guard'));
     return answer.decision === 'allow' ? allowLine() : denyLine(blockedMessage(answer, decider.canAsk));
   } catch (error) {
     return denyLine(cannotDecideMessage(error));
@@ -119,7 +134,7 @@ async function runShim(decider: GuardDecider, program: string, args: readonly st
   let answer: GuardAnswer | undefined;
   let failure: unknown;
   try {
-    answer = await decider.service.decide({ action: { kind: 'shell', command: argvToCommandLine(program, args), cwd }, cwd, source: 'shim' });
+    answer = await decider.service.decide(guardRequest(argvToCommandLine(program, args), cwd, 'shim'));
   } catch (error) {
     failure = error;
   }

@@ -33,6 +33,7 @@ export class TerminalGuard extends Disposable {
         if (event.affectsConfiguration(SETTING) || event.affectsConfiguration(SHIMS_SETTING)) this.apply();
       }),
     );
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.apply()));
     this.apply();
   }
 
@@ -58,6 +59,9 @@ export class TerminalGuard extends Disposable {
       } else {
         this.log.info('shell guard off (airlock.guards.shellGuard)');
       }
+      // Commands run outside any git repository are recorded in this window's workspace ledger.
+      const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+      if (folder) this.context.environmentVariableCollection.replace('AIRLOCK_WORKSPACE', folder.uri.fsPath);
       if (on(SHIMS_SETTING)) {
         const dir = writeShims(path.join(this.context.globalStorageUri.fsPath, 'shims'), command);
         // Process creation only: applied once, so the prefix is not doubled (microsoft/vscode#205058).
@@ -72,7 +76,7 @@ export class TerminalGuard extends Disposable {
   }
 
   private unset(): void {
-    for (const name of ['PROMPT_COMMAND', 'BASH_ENV', 'PATH']) this.context.environmentVariableCollection.delete(name);
+    for (const name of ['PROMPT_COMMAND', 'BASH_ENV', 'PATH', 'AIRLOCK_WORKSPACE']) this.context.environmentVariableCollection.delete(name);
   }
 
   /** How snippets and shims start this extension's own CLI. */

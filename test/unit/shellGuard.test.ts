@@ -88,6 +88,19 @@ void describe('airlock guard (built CLI)', () => {
     assert.equal(lines[2], 'allow');
   });
 
+  void it('outside any git repository, records in the workspace AIRLOCK_WORKSPACE names, not in the folder the command ran in', () => {
+    const elsewhere = join(dir, 'elsewhere');
+    const workspace = join(dir, 'workspace');
+    mkdirSync(elsewhere);
+    mkdirSync(workspace);
+    const result = spawnSync(process.execPath, [CLI, 'guard', '--shell', 'bash', '--cwd', elsewhere, '--', 'echo recorded'], {
+      cwd: elsewhere, env: { ...env(), AIRLOCK_WORKSPACE: workspace }, encoding: 'utf8', timeout: 60_000,
+    });
+    assert.equal(result.stdout, 'allow\n');
+    assert.ok(existsSync(join(workspace, '.airlock', 'ledger.jsonl')), 'no ledger in the workspace');
+    assert.ok(!existsSync(join(elsewhere, '.airlock')), 'an .airlock folder was left where the command ran');
+  });
+
   void it('rejects an unknown shell as a usage error', () => {
     assert.equal(guard(['--shell', 'tcsh', '--', 'ls']).status, 2);
   });
