@@ -263,3 +263,14 @@ void describe('database pack: input redirected from a file', () => {
     assert.deepEqual(assessment.reasons.filter((reason) => reason.rule.startsWith('db.')).map((reason) => reason.rule), ['db.sql.unread-file']);
   });
 });
+
+void describe('database pack: production from the environment', () => {
+  void it('reads the connection string a variable holds', () => {
+    const env = { DATABASE_URL: 'postgres://app:pw@db.prod.internal:5432/app' };
+    const assessment = assertStopped(fixture, 'psql "$DATABASE_URL" -c "DROP TABLE users"', { rule: 'db.sql.drop-table' }, { env });
+    assert.ok(assessment.score >= 95, `score ${assessment.score}`);
+    assert.match(assessment.reasons[0]?.message ?? '', /\$DATABASE_URL is postgres:\/\/app:\*\*\*@db\.prod\.internal/);
+    const local = assertStopped(fixture, 'psql "$DATABASE_URL" -c "DROP TABLE users"', {}, { env: { DATABASE_URL: 'postgres://localhost/app_dev' } });
+    assert.ok(local.score < 95);
+  });
+});

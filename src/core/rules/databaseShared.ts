@@ -1,6 +1,6 @@
 import type { ResourceImpact } from '../assessment';
 import type { Invocation } from '../shell/ir';
-import { environmentOf, invocationProductionHint } from './production';
+import { environmentOf, invocationProductionHint, productionHint } from './production';
 import type { Finding, RuleInput } from './rule';
 
 /**
@@ -24,6 +24,15 @@ export interface DbFinding {
 export function productionOf(input: RuleInput, extra: readonly string[] = []): string | undefined {
   const hint = invocationProductionHint(input.invocation, input.context);
   if (hint) return hint;
+  // `psql "$DATABASE_URL"`: the variable's value is in the agent's environment, not on the line.
+  for (const word of input.invocation.argv.slice(1)) {
+    for (const match of word.value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)) {
+      const name = match[1] ?? '';
+      const value = input.context.env[name];
+      const valueHint = value ? productionHint(value, input.context) : undefined;
+      if (value && valueHint) return `$${name} is ${redactUrl(value)}, which ${valueHint.replace(/^names \S+, which /, '')}`;
+    }
+  }
   // Environment the agent's process already has, for the variables frameworks read.
   for (const name of ['RAILS_ENV', 'RACK_ENV', 'MIX_ENV', 'APP_ENV', 'NODE_ENV', 'DJANGO_ENV']) {
     const value = input.context.env[name];
