@@ -1,41 +1,37 @@
 import type { Finding } from '../rules/rule';
+import { analyzeSql } from '../sql/classify';
+import type { SqlEffect, SqlEffectKind } from '../sql/classify';
+
+/** How bad each kind of SQL effect is when an agent's tool input carries it. */
+const SCORES: Partial<Record<SqlEffectKind, { readonly score: number; readonly describe: (objects: string, effect: SqlEffect) => string }>> = {
+  'drop-database': { score: 95, describe: (o) => `drops the database ${o} and every table in it` },
+  'drop-schema': { score: 90, describe: (o) => `drops the schema ${o} and every table in it` },
+  'drop-table': { score: 85, describe: (o) => `drops the table ${o} with all its rows` },
+  truncate: { score: 80, describe: (o) => `empties the table ${o}` },
+  'delete-all': { score: 75, describe: (o, e) => `deletes every row of ${o}${e.detail ? ` (${e.detail})` : ' (no WHERE clause)'}` },
+  'alter-drop': { score: 65, describe: (o, e) => `drops ${e.detail ?? 'a column or constraint'} of ${o} with its data` },
+  'update-all': { score: 60, describe: (o, e) => `overwrites a column in every row of ${o}${e.detail ? ` (${e.detail})` : ' (no WHERE clause)'}` },
+  'grant-all': { score: 50, describe: (o) => `grants every privilege on ${o}` },
+  'drop-other': { score: 40, describe: (o) => `drops the database object ${o}` },
+  delete: { score: 30, describe: (o) => `deletes rows from ${o} matching a WHERE clause` },
+};
 
 /**
- * A first reading of SQL found in tool input: the statements that destroy data. Comments and string
- * literals are blanked first so `-- DROP TABLE` or `'drop table'` in a value do not count.
+ * SQL found in tool input, read by the engine's SQL parser (the one the database rules use): drops,
+ * truncations, deletes and updates that hit every row. Reads and bounded writes score nothing.
  */
 export function sqlFindings(text: string, origin: string): Finding[] {
-  const sql = text
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/'(?:[^']|'')*'/g, "''");
   const findings: Finding[] = [];
-  for (const raw of sql.split(';')) {
-    const statement = raw.trim().replace(/\s+/g, ' ');
-    if (statement === '') continue;
-    const found = judge(statement);
-    if (found) findings.push({ rule: found.rule, score: found.score, message: `${origin}: ${found.message}` });
+  for (const effect of analyzeSql(text, 'postgresql').effects) {
+    const scored = SCORES[effect.kind];
+    if (!scored) continue;
+    const objects = effect.objects.length > 0 ? effect.objects.slice(0, 3).join(', ') : 'a table';
+    findings.push({ rule: `sql.${effect.kind}`, score: scored.score, message: `${origin}: ${scored.describe(objects, effect)}` });
   }
   return findings;
 }
 
-function judge(statement: string): { rule: string; score: number; message: string } | undefined {
-  let match: RegExpExecArray | null;
-  if ((match = /^drop (database|schema)( if exists)? ([\w."`[\]-]+)/i.exec(statement))) return { rule: 'sql.drop-database', score: 95, message: `drops the ${match[1]!.toLowerCase()} ${match[3]} and every table in it` };
-  if ((match = /^drop (table|collection)( if exists)? ([\w."`[\], -]+)/i.exec(statement))) return { rule: 'sql.drop-table', score: 85, message: `drops the table ${match[3]!.trim()} with all its rows` };
-  if ((match = /^truncate( table)? ([\w."`[\]-]+)/i.exec(statement))) return { rule: 'sql.truncate', score: 80, message: `empties the table ${match[2]}` };
-  if ((match = /^delete from ([\w."`[\]-]+)(.*)$/i.exec(statement))) {
-    return /\bwhere\b/i.test(match[2] ?? '')
-      ? { rule: 'sql.delete', score: 30, message: `deletes rows from ${match[1]} matching a WHERE clause` }
-      : { rule: 'sql.delete-all', score: 75, message: `deletes every row of ${match[1]} (no WHERE clause)` };
-  }
-  if ((match = /^update ([\w."`[\]-]+) set (.*)$/i.exec(statement)) && !/\bwhere\b/i.test(match[2] ?? '')) return { rule: 'sql.update-all', score: 60, message: `overwrites a column in every row of ${match[1]} (no WHERE clause)` };
-  if ((match = /^alter table ([\w."`[\]-]+) .*\bdrop\b/i.exec(statement))) return { rule: 'sql.alter-drop', score: 65, message: `drops a column or constraint of ${match[1]} with its data` };
-  if ((match = /^drop (index|view|function|trigger|sequence|type)\b/i.exec(statement))) return { rule: 'sql.drop-object', score: 40, message: `drops a database ${match[1]!.toLowerCase()}` };
-  return undefined;
-}
-
 /** Text that starts like an SQL statement worth reading. */
 export function looksLikeSql(text: string): boolean {
-  return /^\s*(\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*(drop|truncate|delete|update|alter|insert|select|with|create|begin)\b/i.test(text);
+  return /^\s*(\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*(drop|truncate|delete|update|alter|insert|select|with|create|begin|grant)\b/i.test(text);
 }
