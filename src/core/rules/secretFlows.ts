@@ -26,8 +26,13 @@ function sends(invocation: Invocation): string | undefined {
   if (invocation.name === 'tar') {
     // `tar -cf host:/path`, `--file=host:/path`, and the same through TAPE or TAR_OPTIONS.
     const remote = /(^|--file=|\s)[\w.-]+:\//;
-    const assigned = [...invocation.assignments].some(([name, value]) => (name === 'TAPE' || name === 'TAR_OPTIONS') && remote.test(value.value));
-    if (assigned || argValues(invocation).some((arg) => remote.test(arg))) return 'tar writes its archive to another host';
+    const args = argValues(invocation);
+    // `--force-local` reads `host:path` as a local file name; an explicit `-f` overrides TAPE.
+    if (!args.includes('--force-local')) {
+      const explicit = args.some((arg) => /^-[a-zA-Z]*f/.test(arg) || arg.startsWith('--file'));
+      const assigned = [...invocation.assignments].some(([name, value]) => ((name === 'TAPE' && !explicit) || name === 'TAR_OPTIONS') && remote.test(value.value));
+      if (assigned || args.some((arg) => remote.test(arg))) return 'tar writes its archive to another host';
+    }
   }
   const request = readHttpRequest(invocation);
   // Literal bodies (`-d '{"a":1}'`) carry nothing read from a file; files, stdin and expansions may.

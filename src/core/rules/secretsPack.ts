@@ -2,7 +2,7 @@ import type { Invocation } from '../shell/ir';
 import { argValues } from '../shell/ir';
 import { parseArgs } from '../shell/options';
 import type { Finding, Rule, RulePack } from './rule';
-import { isSecretPath } from './secretFiles';
+import { isSecretFolder, isSecretPath } from './secretFiles';
 
 /**
  * Secrets through the shell. Reading them (`cat .env`, `printenv`, `grep -r TOKEN`) is recorded as
@@ -24,12 +24,17 @@ export function readsSecret(invocation: Invocation): string | undefined {
   const name = invocation.name;
   if (ENV_DUMPERS.has(name)) {
     // `env CMD` runs a command and `export X=1` sets; only the bare forms print the environment.
-    const bare = args.filter((arg) => !arg.startsWith('-')).length === 0;
-    if (name === 'printenv' || (bare && (name === 'env' || args.includes('-p') || (name !== 'export' && args.length === 0)))) return 'the environment variables, tokens included';
+    const operands = args.filter((arg) => !arg.startsWith('-'));
+    // `printenv PATH` prints one variable; `env -i` prints an empty environment.
+    if (name === 'printenv') return operands.length === 0 ? 'the environment variables, tokens included' : operands.some((operand) => SECRET_PATTERN.test(operand)) ? `the variable ${operands.join(', ')}` : undefined;
+    if (name === 'env' && args.some((arg) => arg === '-i' || arg === '--ignore-environment')) return undefined;
+    if (operands.length === 0 && (name === 'env' || args.includes('-p') || (name !== 'export' && args.length === 0))) return 'the environment variables, tokens included';
     return undefined;
   }
   if (!READERS.has(name)) return undefined;
-  const file = args.find((arg) => !arg.startsWith('-') && isSecretPath(arg)) ?? args.map((arg) => /^--?[\w-]+=(.+)$/.exec(arg)?.[1]).find((value) => value !== undefined && isSecretPath(value));
+  // Without recursion, `tar --no-recursion certs` and `rsync --no-recursive certs/` take the folder entry only.
+  const flat = args.includes('--no-recursion') || args.includes('--no-recursive') || args.includes('--no-r');
+  const file = args.find((arg) => !arg.startsWith('-') && isSecretPath(arg) && !(flat && isSecretFolder(arg))) ?? args.map((arg) => /^--?[\w-]+=(.+)$/.exec(arg)?.[1]).find((value) => value !== undefined && isSecretPath(value));
   if (file) return file;
   const input = invocation.redirects.find((redirect) => redirect.op === '<' && isSecretPath(redirect.target.value));
   if (input) return input.target.value;
@@ -70,7 +75,8 @@ const secretSend: Rule = {
       // Option values (`-i ~/.ssh/key` is the identity used to log in, not a file sent) are skipped.
       const args = parseArgs(argValues(invocation), { shortWithValue: 'iFPoclJSe', longWithValue: ['rsh', 'rsync-path', 'exclude', 'include', 'port'] }).operands;
       const remote = args.some((arg) => /^[^/\s]+:/.test(arg) && !arg.startsWith('-'));
-      const file = args.find((arg) => !arg.startsWith('-') && !/^[^/\s]+:/.test(arg) && isSecretPath(arg));
+      const flat = argValues(invocation).some((arg) => arg === '--no-recursive' || arg === '--no-r');
+      const file = args.find((arg) => !arg.startsWith('-') && !/^[^/\s]+:/.test(arg) && isSecretPath(arg) && !(flat && isSecretFolder(arg)));
       if (remote && file) return { rule: 'secrets.exfiltrate.copy', score: 85, message: `${invocation.name} copies the secrets in ${file} to another host` };
     }
     return undefined;
