@@ -70,7 +70,9 @@ async function judge(request: HookRequest, agent: HookAgent, deps: HookDeps, dea
   const cwd = path.resolve(request.cwd || env.CURSOR_PROJECT_DIR || env.CLAUDE_PROJECT_DIR || deps.cwd || process.cwd());
   const actions = request.intents.map((intent) => intentToAction(intent, cwd));
   const cache = new AnswerCache(path.join(deps.stateRoot ?? airlockStateDir(env), 'hook-answers'));
-  const key = JSON.stringify([request.caller, request.session ?? '', cwd, actions]);
+  // Per-action folders differ between events of one call (Cursor's `cwd` may be empty where its
+  // `preToolUse` names `working_directory`), so the key holds the resolved folder once.
+  const key = JSON.stringify([request.caller, request.session ?? '', cwd, actions.map((action) => ({ ...action, cwd: undefined }))]);
   const claim = await cache.claim(key, deadline);
   if (!claim.first) return claim.verdict;
   try {

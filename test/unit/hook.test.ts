@@ -234,3 +234,14 @@ void test('editor tools with the operation in `command` (Copilot CLI) and Cursor
   const cursorWrite = await world.run('cursor', JSON.stringify({ conversation_id: 'c9', generation_id: 'g9', hook_event_name: 'preToolUse', cursor_version: '2.4.1', workspace_roots: [world.ws], cwd: world.ws, tool_name: 'Write', tool_input: { file_path: 'README.md', edits: [{ old_string: '# readme', new_string: '' }] } }));
   assert.deepEqual(cursorWrite.requests[0]?.action, { kind: 'fileWrite', path: 'README.md', oldContent: '# readme\n', newContent: '\n', tool: 'Write', cwd: world.ws });
 });
+
+void test("Cursor's beforeShellExecution and preToolUse(Shell) for one generation are decided once", async () => {
+  const common = { conversation_id: 'c7', generation_id: 'g7', model: 'm', cursor_version: '2.4.1', workspace_roots: [world.ws] };
+  const shell = JSON.stringify({ ...common, hook_event_name: 'beforeShellExecution', command: 'rm -rf ~/gen', cwd: '', sandbox: false });
+  const tool = JSON.stringify({ ...common, hook_event_name: 'preToolUse', tool_name: 'Shell', tool_input: { command: 'rm -rf ~/gen', working_directory: world.ws }, tool_use_id: 'tu7', cwd: world.ws });
+  const a = await world.run('cursor', shell);
+  const b = await world.run('claude', tool);
+  assert.deepEqual([a.requests.length, b.requests.length], [1, 0]);
+  assert.equal(a.stdout, b.stdout);
+  assert.equal(b.code, 2);
+});

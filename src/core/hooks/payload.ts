@@ -33,7 +33,9 @@ export interface HookRequest {
   readonly cwd: string | undefined;
   /**
    * The agent's session (or conversation) and tool-call ids, when it sends them: two hook files
-   * receiving one call see the same value, two calls of the same command do not.
+   * receiving one call see the same value, two calls of the same command do not. Cursor's generation
+   * id comes first: its `before*` events carry no tool-use id, and its `preToolUse` (also what a
+   * Claude file loaded by Cursor receives) does.
    */
   readonly session: string | undefined;
   /** What is about to happen; undefined for tools that only look (Grep, Glob, web search...). */
@@ -62,7 +64,7 @@ export function parseHookPayload(configured: HookAgent, text: string): HookReque
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return fallback('the hook input is not a JSON object');
   const p = payload as Json;
-  const ids = [str(p.session_id) ?? str(p.sessionId) ?? str(p.conversation_id), str(p.tool_use_id) ?? str(p.generation_id)];
+  const ids = [str(p.session_id) ?? str(p.sessionId) ?? str(p.conversation_id), str(p.generation_id) ?? str(p.tool_use_id)];
   const session = ids.some((id) => id !== undefined) ? ids.map((id) => id ?? '').join('/') : undefined;
   const cursor = typeof p.cursor_version === 'string' || (typeof p.conversation_id === 'string' && typeof p.generation_id === 'string') || (CURSOR_EVENTS.has(str(p.hook_event_name) ?? '') && Array.isArray(p.workspace_roots));
   if (cursor) return withSession(parseCursor(p), session);
