@@ -56,6 +56,7 @@ export class TerminalGuard extends Disposable {
         env.prepend('PROMPT_COMMAND', `[ -n "\${__airlock_guard_loaded-}" ] || ${source};`, { applyAtShellIntegration: true, applyAtProcessCreation: false });
         env.replace('BASH_ENV', files.bash, { applyAtProcessCreation: true });
         this.log.info(`shell guard injected into new bash terminals (${files.bash})`);
+        this.offerRcLine(files);
       } else {
         this.log.info('shell guard off (airlock.guards.shellGuard)');
       }
@@ -73,6 +74,27 @@ export class TerminalGuard extends Disposable {
     } catch (error) {
       this.log.warn(`the terminal guards could not be set up; terminals are not guarded: ${String(error)}`);
     }
+  }
+
+  /**
+   * zsh and fish cannot be injected without breaking VS Code's own integration, so when one of them is
+   * the default shell the person is offered the rc line once (sourcing the snippet file this extension
+   * keeps current). Nothing is written to their rc files.
+   */
+  private offerRcLine(files: Record<GuardShell, string>): void {
+    const shell = path.basename(vscode.env.shell || '');
+    if (shell !== 'zsh' && shell !== 'fish') return;
+    const key = `airlock.shellGuard.rcLineOffered.${shell}`;
+    if (this.context.globalState.get<boolean>(key)) return;
+    const file = files[shell].replace(/'/g, shell === 'zsh' ? `'\\''` : `\\'`);
+    const line = shell === 'zsh' ? `[ -r '${file}' ] && source '${file}'` : `test -r '${file}'; and source '${file}'`;
+    const where = shell === 'zsh' ? '~/.zshrc (and ~/.zshenv, for zsh -c)' : '~/.config/fish/config.fish';
+    void vscode.window
+      .showInformationMessage(`Airlock guards bash terminals by itself. To guard ${shell} terminals too, add this line to ${where}: ${line}`, 'Copy Line', 'Not Now')
+      .then(async (choice) => {
+        if (choice === 'Copy Line') await vscode.env.clipboard.writeText(line);
+        if (choice) await this.context.globalState.update(key, true);
+      });
   }
 
   private unset(): void {
