@@ -65,6 +65,12 @@ void describe('http: GraphQL', () => {
     assert.equal(reading.operation, 'mutation');
     assert.deepEqual(reading.destructive.map((found) => [found.field, found.verb, found.resource, found.target]), [['projectDelete', 'delete', 'project', 'p1']]);
     assert.deepEqual(readGraphql('query { volumeDelete }').destructive, []);
+    assert.equal(readGraphql('mutation D($id: String!) { volumeDelete(volumeId: $id) }', { id: 'v-9' }).destructive[0]?.target, 'v-9');
+  });
+
+  void it('names the volume given in the variables', () => {
+    const assessment = assertStopped(fixture, 'curl https://backboard.railway.app/graphql/v2 -H "Authorization: Bearer $T" -d \'{"query":"mutation D($id: String!) { volumeDelete(volumeId: $id) }","variables":{"id":"3d2c42fb"}}\'', { level: 'critical' });
+    assert.match(assessment.reasons[0]?.message ?? '', /deletes Railway volume 3d2c42fb/);
   });
 });
 

@@ -89,8 +89,30 @@ function judgeField(field: FieldNode): DestructiveMutation | undefined {
   };
 }
 
+/** The `variables` of a JSON GraphQL body, so `volumeDelete(volumeId: $id)` can name the volume. */
+export function graphqlVariables(body: string): Readonly<Record<string, unknown>> {
+  const trimmed = body.trim();
+  if (!trimmed.startsWith('{')) return {};
+  try {
+    const value = (JSON.parse(trimmed) as Record<string, unknown>).variables;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Reads one GraphQL document: its operation kind and its destroying mutation fields. */
-export function readGraphql(document: string): GraphqlReading {
+export function readGraphql(document: string, variables: Readonly<Record<string, unknown>> = {}): GraphqlReading {
+  const reading = readDocument(document);
+  if (Object.keys(variables).length === 0) return reading;
+  const resolve = (target: string | undefined): string | undefined => {
+    const value = target?.startsWith('$') ? variables[target.slice(1)] : undefined;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : target;
+  };
+  return { ...reading, destructive: reading.destructive.map((found) => ({ ...found, target: resolve(found.target) })) };
+}
+
+function readDocument(document: string): GraphqlReading {
   if (document.length > MAX_QUERY) return { operation: 'unparsed', destructive: [] };
   try {
     const ast = parse(document, { noLocation: true });

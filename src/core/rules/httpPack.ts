@@ -1,7 +1,7 @@
 import type { ResourceImpact } from '../assessment';
 import type { AnalysisContext } from '../context/analysisContext';
 import { CRITICAL_KINDS, resourceOf } from './cloudTable';
-import { graphqlDocuments, looksLikeGraphql, readGraphql } from './httpGraphql';
+import { graphqlDocuments, graphqlVariables, looksLikeGraphql, readGraphql } from './httpGraphql';
 import type { DestructiveMutation } from './httpGraphql';
 import { infraProvider } from './httpHosts';
 import { HTTP_PROGRAMS, readHttpRequest } from './httpRequest';
@@ -106,8 +106,9 @@ export function judgeHttpRequest(request: HttpRequest, context: AnalysisContext)
   if (rest) findings.push(rest);
   for (const body of request.bodies) {
     if (!looksLikeGraphql(body, request.path)) continue;
+    const variables = graphqlVariables(body);
     for (const document of graphqlDocuments(body)) {
-      for (const mutation of readGraphql(document).destructive) findings.push(mutationFinding(request, mutation, context));
+      for (const mutation of readGraphql(document, variables).destructive) findings.push(mutationFinding(request, mutation, context));
     }
   }
   return findings;
