@@ -50,6 +50,13 @@ void describe('database pack: SQL through clients', () => {
     assert.ok(assertStopped(fixture, 'psql "$PROD_DATABASE_URL" -c "DELETE FROM users"').score >= 95);
   });
 
+  void it('reads DO blocks and lets a rolled-back trial through', () => {
+    assertStopped(fixture, 'psql app -c "DO \\$\\$ BEGIN DROP TABLE users; END \\$\\$"', { rule: 'db.sql.drop-table', atLeast: 'high' });
+    const trial = assertAllowed(fixture, 'psql app -c "BEGIN; DELETE FROM users; ROLLBACK;"');
+    assert.match(trial.reasons.find((reason) => reason.rule === 'db.sql.delete-all')?.message ?? '', /rolled back/);
+    assertStopped(fixture, 'mysql shop -e "BEGIN; DROP TABLE users; ROLLBACK;"', { rule: 'db.sql.drop-table', level: 'critical' });
+  });
+
   void it('asks for ALTER ... DROP and unread SQL files with destructive names', () => {
     assertStopped(fixture, 'psql app -c "ALTER TABLE users DROP COLUMN email"', { rule: 'db.sql.alter-drop', level: 'high' });
     assertStopped(fixture, 'psql app -f reset_all.sql', { rule: 'db.sql.unread-file' });

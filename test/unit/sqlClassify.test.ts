@@ -93,3 +93,26 @@ void describe('SQL classifier', () => {
     assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
   });
 });
+
+void describe('SQL carried inside SQL, and transactions rolled back', () => {
+  void it('reads DO blocks, EXECUTE, PREPARE and EXEC bodies, but not strings that are data', () => {
+    const kinds = (text: string, dialect: SqlDialect = 'postgresql'): string[] => analyzeSql(text, dialect).effects.filter((effect) => effect.kind !== 'read').map((effect) => `${effect.kind}${effect.embedded ? '*' : ''}`);
+    assert.deepEqual(kinds('DO $$ BEGIN DROP TABLE users; END $$'), ['drop-table*']);
+    assert.deepEqual(kinds("DO $$ BEGIN EXECUTE 'TRUNCATE ' || quote_ident(t); END $$;"), ['truncate*']);
+    assert.deepEqual(kinds("PREPARE s FROM 'DELETE FROM t'; EXECUTE s;", 'mysql'), ['delete-all*']);
+    assert.deepEqual(kinds("EXEC sp_executesql N'DELETE FROM dbo.Users'", 'transactsql'), ['delete-all*']);
+    assert.deepEqual(kinds("INSERT INTO log VALUES ('DROP TABLE x')"), ['write']);
+    assert.deepEqual(kinds("DO $$ BEGIN RAISE NOTICE 'hi'; END $$"), []);
+  });
+
+  void it('marks what a final ROLLBACK undoes, by what each database can undo', () => {
+    const undone = (text: string, dialect: SqlDialect): boolean[] => analyzeSql(text, dialect).effects.map((effect) => effect.rolledBack === true);
+    assert.deepEqual(undone('BEGIN; DELETE FROM users; ROLLBACK;', 'postgresql'), [true]);
+    assert.deepEqual(undone('BEGIN; DROP TABLE users; ROLLBACK;', 'postgresql'), [true]);
+    // MySQL commits DDL implicitly: the DROP stays.
+    assert.deepEqual(undone('BEGIN; DROP TABLE users; ROLLBACK;', 'mysql'), [false]);
+    assert.deepEqual(undone('BEGIN; DELETE FROM users; COMMIT;', 'postgresql'), [false]);
+    // Without BEGIN each statement commits on its own.
+    assert.deepEqual(undone('DELETE FROM users; ROLLBACK;', 'postgresql'), [false]);
+  });
+});

@@ -284,7 +284,8 @@ function names(values: ReadonlyMap<string, readonly string[]>, options: readonly
 function stdinOf(invocation: Invocation): SqlSource | undefined {
   const stdin = invocation.stdin;
   if (!stdin) return undefined;
-  if (stdin.kind === 'text') return { text: stdin.text, dynamic: stdin.dynamic };
+  // `client < file` reaches the rule as stdin text `<file`: the file is judged as unread input instead.
+  if (stdin.kind === 'text') return invocation.redirects.some((redirect) => redirect.op === '<') ? undefined : { text: stdin.text, dynamic: stdin.dynamic };
   const output = literalOutput(stdin.producer);
   if (output !== undefined) return { text: output, dynamic: false };
   return undefined;
@@ -342,6 +343,9 @@ const DESTRUCTIVE: Partial<Record<SqlEffect['kind'], EffectText>> = {
   update: { rule: 'db.sql.update', score: 20, kind: 'table', describe: (o, w) => `updates the rows of ${o}${w} that its WHERE selects` },
 };
 
+/** A destructive statement inside a transaction the same text rolls back. */
+const ROLLED_BACK_SCORE = 15;
+
 /** How much lower a finding scores when the statement did not parse and only its first words were read. */
 const UNPARSED_DISCOUNT = 10;
 
@@ -354,9 +358,17 @@ function sqlFindings(input: RuleInput, spec: ClientSpec, run: ClientRun, analysi
     const objects = listNames(effect.objects) || 'a table';
     let message = text.describe(objects, run.where, effect);
     let score = text.score;
-    if (!effect.parsed) {
+    if (effect.embedded) {
+      score -= UNPARSED_DISCOUNT;
+      message = `${message} (SQL run from inside a DO block, EXECUTE or PREPARE, read by its first words)`;
+    } else if (!effect.parsed) {
       score -= UNPARSED_DISCOUNT;
       message = `${message} (the SQL did not parse, so Airlock read only its first words)`;
+    }
+    if (effect.rolledBack) {
+      // BEGIN ... ROLLBACK: the database undoes it; what remains is the lock it holds meanwhile.
+      score = Math.min(score, ROLLED_BACK_SCORE);
+      message = `${message}, but the transaction is rolled back at the end, so nothing is kept`;
     }
     if (dynamic) message = `${message}; part of the SQL is only known at run time`;
     const resources = effect.objects.map((name) => ({ kind: text.kind, name: effect.kind === 'drop-database' || !run.databaseName ? name : `${name} in ${run.databaseName}` }));

@@ -1,6 +1,6 @@
 import type { SqlDialect } from './sqlParser';
 import { parseSql } from './sqlParser';
-import { MAX_STATEMENTS, splitSql } from './sqlText';
+import { MAX_STATEMENTS, splitSql, splitStatements } from './sqlText';
 
 /**
  * What SQL text would do, statement by statement: drops, truncations, deletes and updates that hit
@@ -33,6 +33,10 @@ export interface SqlEffect {
   readonly detail?: string;
   /** False when the statement did not parse and its first words were read instead. */
   readonly parsed: boolean;
+  /** Found in SQL built and run by other SQL (a DO block, EXECUTE, PREPARE, EXEC). */
+  readonly embedded?: boolean;
+  /** Inside a transaction that the same text rolls back, where the database can undo it. */
+  readonly rolledBack?: boolean;
 }
 
 export interface SqlAnalysis {
@@ -61,13 +65,24 @@ export function analyzeSql(text: string, dialect: SqlDialect): SqlAnalysis {
   let unparsed = 0;
   let parsedCount = 0;
   let budget = PARSE_BUDGET;
-  script.statements.forEach((statement) => {
+  const owners: number[] = [];
+  const push = (index: number, ...found: SqlEffect[]): void => {
+    for (const effect of found) {
+      effects.push(effect);
+      owners.push(index);
+    }
+  };
+  script.statements.forEach((statement, index) => {
+    if (EMBEDDING.test(statement) && !TRANSACTION_START.test(statement)) {
+      push(index, ...embeddedEffects(statement, dialect, 0));
+      return;
+    }
     // The parser is slow on long or broken text (tens of ms), so it runs only where a tree can change
     // the verdict: statements naming a destructive verb. Reads and inserts are known by their first words.
     const risky = RISKY_WORD.test(statement);
     if (!risky && !/^\s*with\b/i.test(statement)) {
       const scanned = keywordEffect(statement, dialect);
-      if (scanned) effects.push(scanned);
+      if (scanned) push(index, scanned);
       return;
     }
     const affordable = parsedCount < MAX_STATEMENTS && statement.length <= budget;
@@ -78,15 +93,70 @@ export function analyzeSql(text: string, dialect: SqlDialect): SqlAnalysis {
     }
     if (trees) {
       // A GRANT's reach is plainest in its text: `ON *.*`, `TO 'admin'@'%'`.
-      if (/^grant\b/i.test(statement)) effects.push(grantEffect(statement, true));
-      else for (const tree of trees) effects.push(...treeEffects(tree, dialect));
+      if (/^grant\b/i.test(statement)) push(index, grantEffect(statement, true));
+      else for (const tree of trees) push(index, ...treeEffects(tree, dialect));
       return;
     }
     unparsed++;
     const scanned = keywordEffect(statement, dialect);
-    if (scanned) effects.push(scanned);
+    if (scanned) push(index, scanned);
   });
-  return { effects, statements: script.statements.length, unparsed, includes: script.includes };
+  const undone = rolledBackStatements(script.statements, dialect);
+  const marked = effects.map((effect, at) => (undone(owners[at] ?? -1, effect.kind) ? { ...effect, rolledBack: true } : effect));
+  return { effects: marked, statements: script.statements.length, unparsed, includes: script.includes };
+}
+
+const TRANSACTION_START = /^(begin|start)(\s+(transaction|tran|work|isolation\b.*|read\b.*))?\s*$/i;
+
+/**
+ * Statements between `BEGIN` and a final `ROLLBACK` (no `COMMIT` in between) leave nothing behind,
+ * which agents use to try a statement out. PostgreSQL and SQLite undo DDL too; MySQL and the others
+ * commit DDL and TRUNCATE implicitly, so there only DELETE and UPDATE count as undone.
+ */
+function rolledBackStatements(statements: readonly string[], dialect: SqlDialect): (index: number, kind: SqlEffectKind) => boolean {
+  let open = -1;
+  const undone = new Set<number>();
+  statements.forEach((statement, index) => {
+    if (TRANSACTION_START.test(statement)) open = index;
+    else if (/^(commit|end)\b/i.test(statement)) open = -1;
+    else if (/^(rollback|abort)(\s+(transaction|work))?\s*$/i.test(statement) && open !== -1) {
+      for (let at = open + 1; at < index; at++) undone.add(at);
+      open = -1;
+    }
+  });
+  const transactionalDdl = dialect === 'postgresql' || dialect === 'sqlite';
+  return (index, kind) => undone.has(index) && (transactionalDdl || kind === 'delete-all' || kind === 'update-all' || kind === 'delete' || kind === 'update');
+}
+
+/** Statements that run SQL they carry as text: `DO $$ ... $$`, `EXECUTE '...'`, `PREPARE s FROM '...'`, `EXEC('...')`. */
+const EMBEDDING = /^(do|exec|execute|prepare|begin)\b/i;
+
+/**
+ * What SQL carried inside another statement does, read by its first words: the dollar-quoted body of
+ * a DO block, the strings given to EXECUTE, PREPARE or EXEC. Only for those statements: a string in
+ * an INSERT is data.
+ */
+function embeddedEffects(statement: string, dialect: SqlDialect, depth: number): SqlEffect[] {
+  if (depth > 2) return [];
+  const bodies: string[] = [];
+  for (const match of statement.matchAll(/\$([A-Za-z_]*)\$([\s\S]*?)\$\1\$/g)) bodies.push(match[2] ?? '');
+  // Strings inside a dollar-quoted body are read with the body.
+  if (bodies.length === 0) for (const match of statement.matchAll(/'((?:[^']|'')*)'/g)) bodies.push((match[1] ?? '').replace(/''/g, "'"));
+  // A T-SQL or PL/SQL block written without quotes: `BEGIN DROP TABLE t; END`.
+  if (/^begin\b/i.test(statement)) bodies.push(statement);
+  const effects: SqlEffect[] = [];
+  for (const body of bodies) {
+    for (const part of splitStatements(body)) {
+      const inner = part.replace(/^(\s*(begin|end|declare\b[^;]*?\bbegin|perform)\b)+\s*/i, '').trim();
+      if (/^(execute|exec|prepare)\b/i.test(inner)) {
+        effects.push(...embeddedEffects(inner, dialect, depth + 1));
+        continue;
+      }
+      const found = keywordEffect(inner, dialect);
+      if (found && found.kind !== 'read') effects.push({ ...found, embedded: true });
+    }
+  }
+  return effects;
 }
 
 /** Effects of one parsed statement, CTEs and subqueries included (`WITH d AS (DELETE ...)`). */
