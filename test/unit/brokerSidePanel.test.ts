@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { LedgerEntry } from '../../src/core/ledger/entry';
-import { queryLedger } from '../../src/extension/sidePanel/ledgerQuery';
+import type { LedgerEntry, LedgerRecord } from '../../src/core/ledger/entry';
+import { LedgerCache, queryLedger } from '../../src/extension/sidePanel/ledgerQuery';
+import { LedgerStore } from '../../src/host/ledger/ledgerStore';
 import { isHostToSidePanel, isSidePanelToHost } from '../../src/protocol/sidePanelMessages';
 
 const LEVELS = ['none', 'low', 'high', 'critical'] as const;
@@ -62,5 +66,38 @@ void describe('side panel: the ledger, newest first, filtered and paged by the e
     const page = { type: 'page', rows: queryLedger(entries, {}, 0, 3).rows, matched: 3, total: 3, offset: 0 };
     assert.equal(isHostToSidePanel(page), true);
     assert.equal(isHostToSidePanel({ ...page, rows: [{ ...page.rows[0], html: '<b>' }] }), false);
+  });
+});
+
+void describe('side panel: the ledger cache reads only what was appended', () => {
+  void it('follows appends, waits for a torn line to complete, and rereads a rewritten ledger', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'airlock-cache-'));
+    try {
+      const workspace = join(root, 'ws');
+      mkdirSync(join(workspace, '.git'), { recursive: true });
+      const stateRoot = join(root, 'state');
+      const store = new LedgerStore(workspace, { stateRoot });
+      // A record is an entry before the store numbers, chains and hashes it.
+      const record = (seq: number): LedgerRecord =>
+        Object.fromEntries(Object.entries(entry(seq)).filter(([key]) => !['v', 'seq', 'prev', 'hash'].includes(key))) as unknown as LedgerRecord;
+      for (let i = 1; i <= 3; i++) await store.append(record(i));
+      const cache = new LedgerCache(workspace, stateRoot);
+      assert.equal(cache.read().length, 3);
+      await store.append(record(4));
+      assert.deepEqual(cache.read().map((e) => e.seq), [1, 2, 3, 4]);
+
+      const file = join(workspace, '.airlock', 'ledger.jsonl');
+      const lines = readFileSync(file, 'utf8');
+      const torn = lines.split('\n')[0]!.replace('"seq":1', '"seq":5');
+      appendFileSync(file, torn.slice(0, 20));
+      assert.equal(cache.read().length, 4, 'half a line is not an entry yet');
+      appendFileSync(file, `${torn.slice(20)}\n`);
+      assert.deepEqual(cache.read().map((e) => e.seq), [1, 2, 3, 4, 5]);
+
+      writeFileSync(file, lines.split('\n').slice(0, 2).join('\n') + '\n');
+      assert.deepEqual(cache.read().map((e) => e.seq), [1, 2], 'a shorter file is read again from the start');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

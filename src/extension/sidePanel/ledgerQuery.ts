@@ -1,10 +1,10 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LedgerEntry } from '../../core/ledger/entry';
 import { actionText } from '../../core/ledger/format';
+import { parseEntry } from '../../core/ledger/verifyChain';
 import { listLedgerFiles } from '../../host/ledger/ledgerFiles';
 import { airlockStateDir, findWorkspaceRoot, ledgerLocations } from '../../host/ledger/locations';
-import { readWorkspaceLedger } from '../../host/ledger/verifyLedger';
 import type { LedgerFilter, LedgerRow } from '../../protocol/sidePanelMessages';
 
 /** One page of the ledger, newest first, after the filter. Pure, so it is tested without VS Code. */
@@ -44,30 +44,88 @@ function searchable(entry: LedgerEntry): string {
   return `${actionText(entry)}\n${entry.agent ?? ''}\n${entry.assessment.reasons.map((r) => `${r.rule} ${r.message}`).join('\n')}`.toLowerCase();
 }
 
+interface FileMark {
+  readonly name: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
 /**
- * The entries of one workspace's ledger, parsed again only when a ledger file changed size or time, so
- * filtering and paging a large ledger does not re-read it on every keystroke.
+ * The entries of one workspace's ledger for display. Lines are parsed, not hashed (verification is the
+ * chain status's job), and when the ledger only grew, only the new bytes are read, so a ledger of
+ * 100,000 entries stays cheap to refresh after every append.
  */
 export class LedgerCache {
-  private key: string | undefined;
+  private marks: FileMark[] = [];
+  /** Bytes of the newest file already parsed, up to its last complete line. */
+  private consumed = 0;
   private entries: LedgerEntry[] = [];
 
   constructor(private readonly workspace: string, private readonly stateRoot: string = airlockStateDir()) {}
 
+  /** Forgets what was read, so the next read parses every file again (after a Verify, say). */
+  reset(): void {
+    this.marks = [];
+  }
+
   read(): LedgerEntry[] {
     const { ledgerDir } = ledgerLocations(findWorkspaceRoot(this.workspace), this.stateRoot);
-    const key = listLedgerFiles(ledgerDir).map((name) => {
+    const marks = listLedgerFiles(ledgerDir).flatMap((name): FileMark[] => {
       try {
         const stat = statSync(join(ledgerDir, name));
-        return `${name}:${stat.size}:${stat.mtimeMs}`;
+        return [{ name, size: stat.size, mtimeMs: stat.mtimeMs }];
       } catch {
-        return `${name}:gone`;
+        return [];
       }
-    }).join('|');
-    if (key !== this.key) {
-      this.key = key;
-      this.entries = readWorkspaceLedger(this.workspace, this.stateRoot).report.entries.map((located) => located.entry);
+    });
+    if (this.onlyGrew(marks)) {
+      const last = marks.at(-1)!;
+      if (last.size > this.consumed) this.consumed = this.parseFrom(join(ledgerDir, last.name), this.consumed, last.size);
+    } else {
+      this.entries = [];
+      this.consumed = 0;
+      marks.forEach((mark, index) => {
+        const consumed = this.parseFrom(join(ledgerDir, mark.name), 0, mark.size);
+        if (index === marks.length - 1) this.consumed = consumed;
+      });
     }
+    this.marks = marks;
     return this.entries;
+  }
+
+  /** True when the files are the same ones and only the newest got longer (the append-only case). */
+  private onlyGrew(marks: readonly FileMark[]): boolean {
+    if (marks.length === 0 || marks.length !== this.marks.length) return false;
+    for (let i = 0; i < marks.length - 1; i++) {
+      const [a, b] = [marks[i]!, this.marks[i]!];
+      if (a.name !== b.name || a.size !== b.size || a.mtimeMs !== b.mtimeMs) return false;
+    }
+    const [now, before] = [marks.at(-1)!, this.marks.at(-1)!];
+    return now.name === before.name && now.size >= this.consumed;
+  }
+
+  /** Parses the complete lines of `file` between two offsets; returns the offset after the last one. */
+  private parseFrom(file: string, start: number, end: number): number {
+    let text: string;
+    try {
+      const fd = openSync(file, 'r');
+      try {
+        const buffer = Buffer.alloc(end - start);
+        readSync(fd, buffer, 0, buffer.length, start);
+        text = buffer.toString('utf8');
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return start;
+    }
+    // A writer may be mid-line: stop at the last newline and read the rest next time.
+    const complete = text.lastIndexOf('\n') + 1;
+    for (const line of text.slice(0, complete).split('\n')) {
+      if (!line) continue;
+      const { entry } = parseEntry(line);
+      if (entry) this.entries.push(entry);
+    }
+    return start + Buffer.byteLength(text.slice(0, complete), 'utf8');
   }
 }

@@ -19,6 +19,8 @@ export class SidePanelProvider extends Disposable implements vscode.WebviewViewP
   private ready = false;
   private cache: LedgerCache | undefined;
   private lastQuery: { filter: LedgerFilter; offset: number; limit: number } = { filter: {}, offset: 0, limit: 200 };
+  private pageTimer: ReturnType<typeof setTimeout> | undefined;
+  private chainTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly broker: ApprovalBroker,
@@ -29,7 +31,17 @@ export class SidePanelProvider extends Disposable implements vscode.WebviewViewP
     this.register(vscode.window.registerWebviewViewProvider(SIDE_PANEL_VIEW_ID, this, { webviewOptions: { retainContextWhenHidden: true } }));
     this.register(broker.onDidChange(() => this.postPending()));
     const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/.airlock/ledger*.jsonl'));
-    const refresh = (): void => this.refreshLedger();
+    // An agent can append many entries a second: redraw at most every 300 ms, and verify the chain
+    // (which hashes every entry) only once things have been quiet for a few seconds.
+    const refresh = (): void => {
+      this.pageTimer ??= setTimeout(() => {
+        this.pageTimer = undefined;
+        this.postPage();
+      }, 300);
+      if (this.chainTimer) clearTimeout(this.chainTimer);
+      this.chainTimer = setTimeout(() => this.postChain(), 3000);
+    };
+    this.register({ dispose: () => [this.pageTimer, this.chainTimer].forEach((t) => t && clearTimeout(t)) });
     this.register(watcher.onDidChange(refresh));
     this.register(watcher.onDidCreate(refresh));
     this.register(watcher.onDidDelete(refresh));
@@ -41,6 +53,9 @@ export class SidePanelProvider extends Disposable implements vscode.WebviewViewP
     view.webview.options = { enableScripts: true, localResourceRoots: [this.bundleRoot] };
     view.webview.html = webviewHtml(view.webview, this.bundleRoot, 'sidePanel', 'Airlock');
     view.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
+    view.onDidChangeVisibility(() => {
+      if (view.visible) this.postChain();
+    });
     view.onDidDispose(() => {
       if (this.view === view) this.view = undefined;
     });
@@ -70,8 +85,10 @@ export class SidePanelProvider extends Disposable implements vscode.WebviewViewP
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        this.cache?.reset();
         this.postPending();
-        this.refreshLedger();
+        this.postChain();
+        this.postPage();
         return;
       case 'query':
         this.lastQuery = { filter: message.filter, offset: message.offset, limit: message.limit };
@@ -84,15 +101,17 @@ export class SidePanelProvider extends Disposable implements vscode.WebviewViewP
         this.showApprovals();
         return;
       case 'verify':
-        void this.post({ type: 'chain', chain: this.chainStatus() });
+        this.cache?.reset();
+        this.postChain();
+        this.postPage();
         return;
     }
   }
 
-  private refreshLedger(): void {
-    if (!this.ready) return;
+  private postChain(): void {
+    // Verifying hashes every entry; nobody sees the result while the view is hidden.
+    if (!this.ready || !this.view?.visible) return;
     void this.post({ type: 'chain', chain: this.chainStatus() });
-    this.postPage();
   }
 
   private entries() {
@@ -103,6 +122,7 @@ export class SidePanelProvider extends Disposable implements vscode.WebviewViewP
   }
 
   private postPage(): void {
+    if (!this.ready) return;
     const entries = this.entries();
     const { filter, offset, limit } = this.lastQuery;
     const { rows, matched } = queryLedger(entries, filter, offset, limit);
