@@ -9,7 +9,10 @@ export interface BrokerClientOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The per-user Airlock folder holding the broker registry (tests). */
   readonly stateRoot?: string;
-  /** How long a broker has to say it holds the request; past it the next broker, then the fallback, is tried. */
+  /**
+   * How long a live broker has to say it holds the request (default 2 s); past it the next broker, then
+   * the fallback, is tried. A window that is gone fails at once (no socket), so this only delays a hung one.
+   */
   readonly connectTimeoutMs?: number;
   /** How long the broker may take to assess a request before it answers or queues it for a person. */
   readonly assessTimeoutMs?: number;
@@ -109,7 +112,7 @@ export class BrokerDecisionService implements DecisionService {
 
   /** One request on one connection; resolves exactly once, whatever the socket does. */
   private send(target: Target, request: BrokerRequest): Promise<Outcome> {
-    const connectMs = this.options.connectTimeoutMs ?? 1000;
+    const connectMs = this.options.connectTimeoutMs ?? 2000;
     const assessMs = this.options.assessTimeoutMs ?? 15_000;
     const graceMs = this.options.answerGraceMs ?? 5000;
     return new Promise((resolve) => {
