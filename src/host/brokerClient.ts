@@ -3,6 +3,8 @@ import * as net from 'node:net';
 import { BROKER_PROTOCOL_VERSION, frame, MAX_MESSAGE_BYTES, parseBrokerResponse } from '../protocol/brokerMessages';
 import type { BrokerRequest, BrokerResponse } from '../protocol/brokerMessages';
 import { BROKER_SOCKET_ENV, BROKER_TOKEN_ENV, findBrokers, NO_BROKER_ENV } from './broker/brokerRegistry';
+import type { Engine } from '../core/engine';
+import { LocalDecisionService } from './decisionService';
 import type { DecisionService, GuardAnswer, GuardRequest } from './decisionService';
 
 export interface BrokerClientOptions {
@@ -177,6 +179,19 @@ export class BrokerDecisionService implements DecisionService {
         return { kind: 'unreachable', reason: message.reason };
     }
   }
+}
+
+/**
+ * The DecisionService for every interceptor outside the extension (hooks, shell guard, shims): the
+ * window's broker, else the local fail-closed decider, whose engine is loaded only when it is needed.
+ */
+export function createBrokerDecisionService(loadEngine: () => Promise<Engine>, options: BrokerClientOptions = {}): BrokerDecisionService {
+  const local = async (): Promise<DecisionService> =>
+    new LocalDecisionService(await loadEngine(), {
+      ...(options.stateRoot !== undefined ? { stateRoot: options.stateRoot } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    });
+  return new BrokerDecisionService(local, options);
 }
 
 function newId(): string {

@@ -10,7 +10,9 @@ import type { LedgerRecord } from '../../src/core/ledger/entry';
 import { ApprovalBroker } from '../../src/host/broker/approvalBroker';
 import { brokerSocketPath, registerBroker, registryDir } from '../../src/host/broker/brokerRegistry';
 import { BrokerServer } from '../../src/host/broker/brokerServer';
-import { BrokerDecisionService } from '../../src/host/brokerClient';
+import { BrokerDecisionService, createBrokerDecisionService } from '../../src/host/brokerClient';
+import { readWorkspaceLedger } from '../../src/host/ledger/verifyLedger';
+import { sharedEngine } from './support/engineFixture';
 import type { DecisionService, GuardAnswer, GuardRequest } from '../../src/host/decisionService';
 
 const root = mkdtempSync(join(tmpdir(), 'airlock-broker-'));
@@ -193,6 +195,38 @@ void describe('broker over its socket, with the client and its fallback', () => 
       assert.ok(Date.now() - started >= 100, 'it waited for the assessment deadline first');
     } finally {
       server.close();
+    }
+  });
+});
+
+void describe('createBrokerDecisionService: the one-line plug for the CLI', () => {
+  void it('with no window, or with AIRLOCK_NO_BROKER=1, the local decider answers, fails closed and writes the ledger', async () => {
+    const workspace = join(root, 'plug-ws');
+    mkdirSync(join(workspace, '.git'), { recursive: true });
+    const stateRoot = join(root, 'plug-state');
+    let loads = 0;
+    const load = () => { loads++; return sharedEngine(); };
+    for (const env of [{}, { AIRLOCK_NO_BROKER: '1' }]) {
+      const service = createBrokerDecisionService(load, { env, stateRoot });
+      const answer = await service.decide({ action: { kind: 'shell', command: 'rm -rf ~' }, cwd: workspace, source: 'agent-hook', agent: 'claude' });
+      assert.equal(answer.decision, 'deny');
+      assert.equal(answer.decider.by, 'fail-closed');
+    }
+    assert.equal(loads, 2);
+    const { report } = readWorkspaceLedger(workspace, stateRoot);
+    assert.equal(report.entries.length, 2);
+    assert.equal(report.problems.length, 0);
+  });
+
+  void it('does not load the engine when a window answers', async () => {
+    const b = await startBroker('plug-live');
+    try {
+      let loads = 0;
+      const service = createBrokerDecisionService(() => { loads++; return sharedEngine(); }, { stateRoot: b.stateRoot, env: {} });
+      assert.equal((await service.decide(req('ls', b.workspace))).decision, 'allow');
+      assert.equal(loads, 0);
+    } finally {
+      await b.stop();
     }
   });
 });
