@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { loadEngine } from '../host/engineLoader';
 import { CHECK_USAGE, runCheck } from './checkCommand';
 import type { CommandIo } from './io';
@@ -28,6 +29,10 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
     case 'guard':
       return runGuard(args, io, process.stdin, () => loadEngine());
     case 'hook': {
+      // One short parse per process: baseline WebAssembly code compiled lazily is ready at once, where
+      // the optimizing tier keeps background threads compiling the grammar that exit then waits for.
+      setFlagsFromString('--liftoff-only');
+      setFlagsFromString('--wasm-lazy-compilation');
       const code = await runHook(args, io, process.stdin, { createService: () => createDecisionService({ onWarning: (message) => io.stderr.write(`airlock: ${message}\n`) }) });
       // The agent waits on this process: once the answer is flushed, exit instead of idling while
       // V8 finishes background compilation of the grammar (measured: a few hundred ms).
