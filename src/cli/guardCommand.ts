@@ -7,7 +7,7 @@ import { findWorkspaceRoot } from '../host/ledger/locations';
 import type { GuardDecider } from '../host/shellGuard/guardDecisionService';
 import { createGuardDecider } from '../host/shellGuard/guardDecisionService';
 import { allowLine, blockedMessage, cannotDecideMessage, denyLine, isGuardShell, RequestReader } from '../host/shellGuard/guardProtocol';
-import { argvToCommandLine, findRealProgram } from '../host/shims/pathShims';
+import { argvToCommandLine, findRealProgram, pathWithoutShims } from '../host/shims/pathShims';
 import type { CommandIo } from './io';
 import { UsageError } from './io';
 
@@ -81,6 +81,10 @@ async function answerLine(decider: GuardDecider, cwd: string, line: string): Pro
  */
 export async function runGuard(args: readonly string[], io: CommandIo, stdin: Readable, loadEngine: () => Promise<Engine>): Promise<number> {
   const options = parseGuardArgs(args);
+  // The real program is looked up on the PATH as given; everything Airlock itself starts (the
+  // engine's git probes) must never run into a shim, or each probe would ask Airlock again.
+  const callerPath = process.env.PATH ?? '';
+  process.env.PATH = pathWithoutShims(callerPath, process.cwd());
   const warned = new Set<string>();
   // A shell prints whatever we write to stderr into the person's terminal: each warning once only.
   const onWarning = (message: string): void => {
@@ -97,7 +101,7 @@ export async function runGuard(args: readonly string[], io: CommandIo, stdin: Re
     io.stdout.write(denyLine(cannotDecideMessage(error)));
     return 1;
   }
-  if (options.shim !== undefined) return runShim(decider, options.shim, options.words, io);
+  if (options.shim !== undefined) return runShim(decider, options.shim, options.words, io, callerPath);
   if (!options.serve) {
     if (options.words.length === 0) throw new UsageError('no command line given');
     const reply = await answerLine(decider, resolve(options.cwd), options.words.join(' '));
@@ -124,9 +128,9 @@ export async function runGuard(args: readonly string[], io: CommandIo, stdin: Re
  * prints the real program (found later on PATH, never a shim) for the shim to exec; denied, it says
  * why on stderr and exits 126; with no real program, 127 as a shell would.
  */
-async function runShim(decider: GuardDecider, program: string, args: readonly string[], io: CommandIo): Promise<number> {
+async function runShim(decider: GuardDecider, program: string, args: readonly string[], io: CommandIo, callerPath: string): Promise<number> {
   const cwd = process.cwd();
-  const real = findRealProgram(program, process.env.PATH ?? '', cwd);
+  const real = findRealProgram(program, callerPath, cwd);
   if (!real) {
     io.stderr.write(`airlock: ${program}: command not found (no real ${program} after the Airlock shims on PATH)\n`);
     return 127;

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { RequestReader, denyLine } from '../../src/host/shellGuard/guardProtocol';
 import { guardSnippet } from '../../src/host/shellGuard/guardSnippet';
 import { fishQuote, posixQuote } from '../../src/host/shellGuard/snippetText';
-import { argvToCommandLine, findRealProgram, writeShims } from '../../src/host/shims/pathShims';
+import { argvToCommandLine, findRealProgram, pathWithoutShims, writeShims } from '../../src/host/shims/pathShims';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -122,6 +122,11 @@ void describe('PATH shims', () => {
     writeFileSync(join(dir, 'not-executable'), '');
     assert.equal(findRealProgram('rm', [shims, copy, '', realDir].join(':'), dir), join(realDir, 'rm'));
     assert.equal(findRealProgram('rm', [shims, copy].join(':'), dir), undefined);
+  });
+
+  void it('are taken out of the PATH Airlock itself runs with, so its own git probes never reach a shim', () => {
+    const shims = writeShims(join(dir, 'probe-shims'), ['/usr/bin/node', '/x/cli.js'], ['git']);
+    assert.equal(pathWithoutShims([shims, '/usr/bin', '/bin'].join(':'), dir), '/usr/bin:/bin');
   });
 
   void it('turn argv back into a shell line the engine reads as the same words', () => {

@@ -80,6 +80,20 @@ export function findRealProgram(program: string, pathValue: string, cwd: string)
   return undefined;
 }
 
+/**
+ * PATH without the shim folders. Airlock's own processes use it: the engine runs git to probe a
+ * repository, and a git found through a shim would ask Airlock again, and again.
+ */
+export function pathWithoutShims(pathValue: string, cwd: string): string {
+  return pathValue
+    .split(delimiter)
+    .filter((entry) => {
+      const dir = isAbsolute(entry) ? entry : resolve(cwd, entry || '.');
+      return !['rm', 'git'].some((program) => isShim(join(dir, program)));
+    })
+    .join(delimiter);
+}
+
 /** The argv as one shell line for the engine: words quoted only where the shell would need it. */
 export function argvToCommandLine(program: string, args: readonly string[]): string {
   return [program, ...args].map((word) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : posixQuote(word))).join(' ');
