@@ -141,6 +141,33 @@ void describe('broker over its socket, with the client and its fallback', () => 
     }
   });
 
+  void it('a client that hangs up while its request is still being assessed never leaves it in the queue', async () => {
+    const records: LedgerRecord[] = [];
+    const broker = new ApprovalBroker({
+      evaluate: () => new Promise((resolve) => setTimeout(() => resolve({ assessment: high, policy: { decision: 'ask', decidedBy: 'threshold' }, workspaceRoot: root, timeoutMs: 5000 }), 150)),
+      record: (_root, record) => {
+        records.push(record);
+        return Promise.resolve({ seq: records.length });
+      },
+    });
+    const token = randomBytes(32).toString('hex');
+    const socketPath = brokerSocketPath({}, join(root, 'slow'));
+    const server = new BrokerServer(broker, token);
+    await server.listen(socketPath);
+    try {
+      const socket = net.createConnection(socketPath, () => {
+        socket.write(`${JSON.stringify({ v: 1, type: 'decide', id: 's1', token, request: req('rm -rf build', root) })}\n`);
+        setTimeout(() => socket.destroy(), 20);
+      });
+      while (records.length === 0) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(records[0]!.decider, { by: 'fail-closed', how: 'client-gone' });
+      assert.equal(broker.pending().length, 0);
+    } finally {
+      broker.close();
+      await server.close();
+    }
+  });
+
   void it('closing the window answers waiting clients deny at once', async () => {
     const b = await startBroker('close');
     const client = new BrokerDecisionService(new FakeLocal(), { stateRoot: b.stateRoot, env: {} });

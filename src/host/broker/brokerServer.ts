@@ -118,6 +118,11 @@ export class BrokerServer {
           ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
           onPending: (pending) => {
             pendingId = pending.id;
+            // The client left while its request was being assessed: nobody waits for this answer.
+            if (socket.destroyed) {
+              this.broker.cancel(pending.id, 'client-gone');
+              return;
+            }
             // The client learns the real deadline, so it waits long enough and no longer.
             reply(socket, { v: BROKER_PROTOCOL_VERSION, type: 'accepted', id, timeoutMs: Math.max(1, pending.deadline - Date.now()) }, false);
           },
