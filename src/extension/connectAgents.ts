@@ -25,6 +25,10 @@ export async function connectAgents(context: vscode.ExtensionContext, log: vscod
   const home = process.env.HOME || homedir();
   const editorAgent: HookAgent = /cursor/i.test(vscode.env.appName) ? 'cursor' : 'copilot';
   const settings = vscode.workspace.getConfiguration('airlock', folder.uri);
+  if (!settings.get<boolean>('guards.agentHooks', true)) {
+    void vscode.window.showWarningMessage('Airlock: agent hooks are switched off (airlock.guards.agentHooks); nothing was written.');
+    return [];
+  }
   const agents = detectAgents(folder.uri.fsPath, home, [editorAgent]).filter((agent) => settings.get<boolean>(`agents.${agent}`, true));
   const states = installHooks({ workspace: folder.uri.fsPath, scope: 'workspace', home, stateRoot: airlockStateDir(), agents }, launcherTarget(context));
   for (const state of states) log.info(`connect agents: ${state.agent} ${state.state} ${state.file}${state.detail ? ` (${state.detail})` : ''}`);

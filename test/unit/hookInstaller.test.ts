@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { detectAgents, hookStatus, installHooks, uninstallHooks } from '../../src/host/hooks/installer';
 import type { HookInstallOptions } from '../../src/host/hooks/installer';
 import { hookCommand, launcherPath } from '../../src/host/hooks/launcher';
+import { parseJsonc } from '../../src/host/hooks/jsonc';
 import { runHooksCommand } from '../../src/cli/hooksCommand';
 
 interface World {
@@ -233,4 +234,10 @@ void test('uninstall --everywhere (what uninstalling the extension runs) removes
   } finally {
     w.dispose();
   }
+});
+
+void test('JSON with comments: comment markers inside strings are kept, trailing commas tolerated', () => {
+  assert.deepEqual(parseJsonc('{\n  // a comment\n  "url": "https://example.com/a//b", /* block */ "glob": "src/**/*.ts",\n  "list": [1, 2,],\n}\n'), { url: 'https://example.com/a//b', glob: 'src/**/*.ts', list: [1, 2] });
+  assert.deepEqual(parseJsonc('\uFEFF{"quote": "a \\" // not a comment"}'), { quote: 'a " // not a comment' });
+  assert.throws(() => parseJsonc('{"a": [oops'));
 });
