@@ -61,7 +61,7 @@ export function currentLauncherTarget(): LauncherTarget {
 
 export function report(states: readonly AgentHookState[]): string {
   const note = (s: AgentHookState): string => {
-    if (s.state === 'unreadable') return `  (${s.detail ?? 'unreadable'})`;
+    if (s.state === 'unreadable' || s.state === 'unsupported') return `  (${s.detail ?? s.state})`;
     if (s.state === 'installed' && !s.launcher) return '  (the launcher is missing: run install again)';
     if (s.agent === 'cursor' && s.state === 'installed') return '  (Airlock first: Cursor reportedly runs only the first hook of an event)';
     return '';

@@ -241,3 +241,15 @@ void test('JSON with comments: comment markers inside strings are kept, trailing
   assert.deepEqual(parseJsonc('\uFEFF{"quote": "a \\" // not a comment"}'), { quote: 'a " // not a comment' });
   assert.throws(() => parseJsonc('{"a": [oops'));
 });
+
+void test('on Windows nothing is written: a POSIX command that cannot start would block every action', () => {
+  const w = world();
+  try {
+    const states = installHooks(w.options(), TARGET, 'win32');
+    assert.deepEqual(states.map((s) => s.state), ['unsupported', 'unsupported', 'unsupported']);
+    assert.equal(existsSync(join(w.ws, '.claude')), false);
+    assert.equal(existsSync(launcherPath(w.state)), false);
+  } finally {
+    w.dispose();
+  }
+});

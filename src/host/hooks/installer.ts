@@ -20,8 +20,12 @@ export interface HookInstallOptions {
 export interface AgentHookState {
   readonly agent: HookAgent;
   readonly file: string;
-  /** `unreadable`: the file is not JSON Airlock can read, so Airlock leaves it alone. */
-  readonly state: 'installed' | 'outdated' | 'not-installed' | 'unreadable';
+  /**
+   * `unreadable`: the file is not JSON Airlock can read, so Airlock leaves it alone. `unsupported`:
+   * nothing was written because the hook command is POSIX shell (Windows is not supported yet, and a
+   * command that cannot start would block every action under `onFailure: "block"` / `failClosed`).
+   */
+  readonly state: 'installed' | 'outdated' | 'not-installed' | 'unreadable' | 'unsupported';
   readonly detail?: string;
   /** Whether the launcher the entries call exists. */
   readonly launcher: boolean;
@@ -58,7 +62,8 @@ export function detectAgents(workspace: string, home: string, hint: readonly Hoo
  * Writes the launcher and each agent's hook entries: merged into what is there, Airlock's first,
  * idempotent. A file Airlock cannot read is left untouched and reported.
  */
-export function installHooks(options: HookInstallOptions, target: LauncherTarget): AgentHookState[] {
+export function installHooks(options: HookInstallOptions, target: LauncherTarget, platform: NodeJS.Platform = process.platform): AgentHookState[] {
+  if (platform === 'win32') return options.agents.map((agent) => state(options, agent, hookFileSpec(agent, options.scope, options.workspace, options.home).file, 'unsupported', 'Windows is not supported yet'));
   writeLauncher(options.stateRoot, target);
   const manifest = readManifest(options.stateRoot);
   const states = options.agents.map((agent) => {
