@@ -113,6 +113,18 @@ function shellTests(shell: ShellName): ShellTest[] {
       assert.deepEqual(codes, [0, 126], output);
     },
   });
+  if (shell === 'bash') {
+    tests.push({
+      name: 'bash: with line editing off, each command is checked as it comes',
+      run: (sandbox) => {
+        const { output } = runInteractive(sandbox, shell, ['echo FIRST-RAN; rm -rf ~', 'echo still-works'], { start: 'bash --norc --noprofile --noediting -i', probe: false });
+        assert.ok(sandbox.victimIntact(), output);
+        assert.match(output, /airlock: blocked \(/, output);
+        // No echo without line editing: the output follows the prompt on its line.
+        assert.match(output, /(^|# )still-works$/m, output);
+      },
+    });
+  }
   if (shell !== 'fish') {
     tests.push({
       name: `${shell}: with the coprocess killed, lines fall back to one-shot calls and still block`,

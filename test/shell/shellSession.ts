@@ -94,12 +94,12 @@ const STATUS_PROBE: Record<ShellName, string> = {
  * Types `lines` into a guarded interactive shell, each followed by a probe that prints its exit code.
  * Input is written up front; the shell reads it line by line through its line editor, as typed.
  */
-export function runInteractive(sandbox: Sandbox, shell: ShellName, lines: readonly string[], options: { probe?: boolean; before?: readonly string[] } = {}): Transcript {
+export function runInteractive(sandbox: Sandbox, shell: ShellName, lines: readonly string[], options: { probe?: boolean; before?: readonly string[]; start?: string } = {}): Transcript {
   const probe = options.probe ?? true;
   // fish's default prompt runs git in a repository on every line; a plain prompt keeps tests quick.
   const setup = shell === 'fish' ? ["function fish_prompt; echo '> '; end"] : [];
   const typed = [`source ${sandbox.guardFile(shell)}`, ...setup, ...(options.before ?? []), ...lines.flatMap((line) => (probe ? [line, STATUS_PROBE[shell]] : [line])), 'exit'];
-  const result = spawnSync('script', ['-qec', START[shell], '/dev/null'], {
+  const result = spawnSync('script', ['-qec', options.start ?? START[shell], '/dev/null'], {
     cwd: sandbox.work,
     env: sandbox.env,
     input: `${typed.join('\n')}\n`,

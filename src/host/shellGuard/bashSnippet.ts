@@ -166,7 +166,7 @@ else
       fi
       __airlock_buffer=
     fi
-    if (( __airlock_percmd && !__airlock_verdict )) && [[ $BASH_COMMAND != "__airlock_prompt $__airlock_nonce" ]]; then
+    if (( __airlock_percmd && !__airlock_verdict && $\{#FUNCNAME[@]} == 1 )) && [[ $BASH_COMMAND != "__airlock_prompt $__airlock_nonce" ]]; then
       __airlock_decide_line "$BASH_COMMAND"
     fi
     return $__airlock_verdict
@@ -193,6 +193,8 @@ else
     local rc=$?
     (( __airlock_blocked )) && rc=126
     __airlock_blocked=0 __airlock_verdict=0 __airlock_armed=0 __airlock_buffer= __airlock_percmd=0 __airlock_busy=0 __airlock_decided=
+    # Without line editing there is no Enter to hook and PS0 is not shown: check each command instead.
+    [[ -o emacs || -o vi ]] || __airlock_percmd=1
     __airlock_install
     return $rc
   }
