@@ -1,5 +1,5 @@
+import { createBrokerDecisionService } from '../host/brokerClient';
 import type { DecisionService } from '../host/decisionService';
-import { LocalDecisionService } from '../host/decisionService';
 import { loadEngine } from '../host/engineLoader';
 
 export interface DecisionServiceOptions {
@@ -11,16 +11,12 @@ export interface DecisionServiceOptions {
 export type DecisionServiceFactory = () => Promise<DecisionService>;
 
 /**
- * The one place the CLI's interceptors get their DecisionService.
- *
- * THE BROKER CLIENT PLUGS IN HERE: unless `AIRLOCK_NO_BROKER=1`, try the extension's broker first
- * (a `BrokerDecisionService` that asks a person and falls back to the local service when no extension
- * answers). Until it lands, every call decides locally: same engine and policy, fail closed (an `ask`
- * becomes a `deny`), ledger written.
+ * The one place the CLI's interceptors get their DecisionService: the extension's broker first (a
+ * person can be asked in Airlock's view), and when no extension answers in time, or with
+ * `AIRLOCK_NO_BROKER=1`, the local service: same engine and policy, failing closed (an `ask` becomes
+ * a `deny`), ledger written. The engine is loaded only if the fallback is needed.
  */
 export function createDecisionService(options: DecisionServiceOptions = {}): Promise<DecisionService> {
   const env = options.env ?? process.env;
-  const onWarning = options.onWarning;
-  void env.AIRLOCK_NO_BROKER; // read by the broker branch once it exists
-  return loadEngine().then((engine) => new LocalDecisionService(engine, onWarning ? { onWarning } : {}));
+  return Promise.resolve(createBrokerDecisionService(loadEngine, { env, ...(options.onWarning ? { onWarning: options.onWarning } : {}) }));
 }
