@@ -60,7 +60,7 @@ export const tests: UiTest[] = [
   },
   {
     name: 'a shell task that deletes a folder is stopped by the guard before it runs (exit 126, folder intact)',
-    timeoutMs: 90_000,
+    timeoutMs: 120_000,
     async run(workbench) {
       const victim = path.join(workbench.workspace, 'victim');
       fs.mkdirSync(victim, { recursive: true });
@@ -73,9 +73,16 @@ export const tests: UiTest[] = [
       }));
       await workbench.runCommand('Airlock: Show Log');
       await workbench.outputPanel().filter({ hasText: 'shell guard injected' }).waitFor();
-      await workbench.runCommand('Tasks: Run Task');
-      await workbench.page.keyboard.type('airlock-wipe');
-      await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'airlock-wipe' }).first().waitFor();
+      // The task system reads tasks.json in the background; until it has, the picker lists no task.
+      const row = workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'airlock-wipe' }).first();
+      for (let attempt = 1; ; attempt++) {
+        await workbench.runCommand('Tasks: Run Task');
+        await workbench.page.keyboard.type('airlock-wipe');
+        const listed = await row.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+        if (listed) break;
+        if (attempt === 4) throw new Error('the task airlock-wipe never appeared in Tasks: Run Task');
+        await workbench.page.keyboard.press('Escape');
+      }
       await workbench.page.keyboard.press('Enter');
       const [, exit] = await workbench.waitForTerminalText(/exit code:? (\d+)/);
       const screen = (await workbench.terminalLines()).join('\n');
