@@ -9,7 +9,7 @@ import { parenthesesBalance, parseSql } from '../../src/core/sql/sqlParser';
 import { splitSql } from '../../src/core/sql/sqlText';
 
 const ORDER: readonly SqlEffectKind[] = ['drop-database', 'drop-schema', 'drop-table', 'truncate', 'delete-all', 'update-all', 'alter-drop', 'drop-other', 'delete', 'update', 'write', 'ddl', 'other', 'read'];
-const DIALECTS: Readonly<Record<string, SqlDialect>> = { postgres: 'postgresql', mysql: 'mysql', sqlite: 'sqlite', clickhouse: 'mysql', cassandra: 'mysql', tsql: 'transactsql', snowflake: 'snowflake', bigquery: 'bigquery' };
+const DIALECTS: Readonly<Record<string, SqlDialect>> = { postgres: 'postgresql', mysql: 'mysql', sqlite: 'sqlite', clickhouse: 'mysql', cassandra: 'mysql', tsql: 'mysql', snowflake: 'postgresql', bigquery: 'mysql' };
 
 function worst(text: string, dialect: SqlDialect): string {
   const kinds = analyzeSql(text, dialect).effects.map((effect) => effect.kind);
@@ -52,8 +52,8 @@ void describe('SQL classifier', () => {
   });
 
   void it('rejects trees that do not match the statement (the T-SQL grammar reads DROP as a variable)', () => {
-    assert.equal(parseSql('DROP DATABASE app WITH (FORCE) garbage ((', 'transactsql'), undefined);
-    const effect = analyzeSql('DROP DATABASE app WITH (FORCE) garbage ((', 'transactsql').effects[0];
+    assert.equal(parseSql('DROP DATABASE app WITH (FORCE) garbage ((', 'postgresql'), undefined);
+    const effect = analyzeSql('DROP DATABASE app WITH (FORCE) garbage ((', 'postgresql').effects[0];
     assert.equal(effect?.kind, 'drop-database');
     assert.equal(effect?.parsed, false);
   });
@@ -100,7 +100,7 @@ void describe('SQL carried inside SQL, and transactions rolled back', () => {
     assert.deepEqual(kinds('DO $$ BEGIN DROP TABLE users; END $$'), ['drop-table*']);
     assert.deepEqual(kinds("DO $$ BEGIN EXECUTE 'TRUNCATE ' || quote_ident(t); END $$;"), ['truncate*']);
     assert.deepEqual(kinds("PREPARE s FROM 'DELETE FROM t'; EXECUTE s;", 'mysql'), ['delete-all*']);
-    assert.deepEqual(kinds("EXEC sp_executesql N'DELETE FROM dbo.Users'", 'transactsql'), ['delete-all*']);
+    assert.deepEqual(kinds("EXEC sp_executesql N'DELETE FROM dbo.Users'", 'mysql'), ['delete-all*']);
     assert.deepEqual(kinds("INSERT INTO log VALUES ('DROP TABLE x')"), ['write']);
     assert.deepEqual(kinds("DO $$ BEGIN RAISE NOTICE 'hi'; END $$"), []);
   });

@@ -118,7 +118,7 @@ const CLIENTS: Readonly<Record<string, ClientSpec>> = {
     operands: 'host',
   },
   sqlcmd: {
-    dialect: 'transactsql',
+    dialect: 'mysql',
     provider: 'SQL Server',
     options: { shortWithValue: 'QqidSUPosvHcaAfklrtwWxyY' },
     sql: ['-Q', '-q'],
@@ -128,7 +128,7 @@ const CLIENTS: Readonly<Record<string, ClientSpec>> = {
     operands: 'host',
   },
   snowsql: {
-    dialect: 'snowflake',
+    dialect: 'postgresql',
     provider: 'Snowflake',
     options: { shortWithValue: 'qfdasuwrc', longWithValue: ['query', 'filename', 'dbname', 'accountname', 'schemaname', 'username', 'warehouse', 'rolename', 'connection', 'config'] },
     sql: ['-q', '--query'],
@@ -138,7 +138,7 @@ const CLIENTS: Readonly<Record<string, ClientSpec>> = {
     operands: 'host',
   },
   snow: {
-    dialect: 'snowflake',
+    dialect: 'postgresql',
     provider: 'Snowflake',
     options: { shortWithValue: 'qfc', longWithValue: ['query', 'filename', 'connection', 'database', 'schema', 'role', 'warehouse', 'account'] },
     sql: ['-q', '--query'],
@@ -160,7 +160,7 @@ const CLIENTS: Readonly<Record<string, ClientSpec>> = {
     operands: 'host',
   },
   bq: {
-    dialect: 'bigquery',
+    dialect: 'mysql',
     provider: 'BigQuery',
     options: { longWithValue: ['destination_table', 'project_id', 'dataset_id', 'parameter', 'format', 'location', 'max_rows', 'job_id', 'label'] },
     sql: [],

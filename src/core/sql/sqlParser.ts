@@ -7,7 +7,12 @@ import type { AST } from 'node-sql-parser/build/postgresql';
  * pay for it, and most lines that do need one build.
  */
 
-export type SqlDialect = 'postgresql' | 'mysql' | 'sqlite' | 'transactsql' | 'bigquery' | 'snowflake';
+/**
+ * The grammars Airlock ships. T-SQL, BigQuery and Snowflake builds exist too, but each adds ~250 KB
+ * that every hook call loads; their clients' destructive statements parse in these three or are
+ * caught by the keyword scan (bench/sqlParsers.mjs, docs/sql-parser-choice.md).
+ */
+export type SqlDialect = 'postgresql' | 'mysql' | 'sqlite';
 
 interface DialectParser {
   astify(sql: string, options: { database: string }): AST | AST[];
@@ -94,9 +99,10 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Some grammars accept almost anything: the T-SQL build reads `DROP DATABASE app WITH (FORCE)` as
- * assignments to variables named DROP and app. A tree counts only when its kind matches the
- * statement's first word; otherwise the next dialect is tried and, at the end, the keyword scan.
+ * Some grammars accept almost anything: node-sql-parser's T-SQL build reads
+ * `DROP DATABASE app WITH (FORCE)` as assignments to variables named DROP and app. A tree counts only
+ * when its kind matches the statement's first word; otherwise the next dialect is tried and, at the
+ * end, the keyword scan.
  */
 function agrees(statement: string, trees: readonly AST[]): boolean {
   const first = /^\s*\(*\s*([a-z]+)/i.exec(statement)?.[1]?.toLowerCase() ?? '';
@@ -119,12 +125,6 @@ function loadBuild(dialect: SqlDialect): ParserClass {
       return (require('node-sql-parser/build/mysql') as { Parser: ParserClass }).Parser;
     case 'sqlite':
       return (require('node-sql-parser/build/sqlite') as { Parser: ParserClass }).Parser;
-    case 'transactsql':
-      return (require('node-sql-parser/build/transactsql') as { Parser: ParserClass }).Parser;
-    case 'bigquery':
-      return (require('node-sql-parser/build/bigquery') as { Parser: ParserClass }).Parser;
-    case 'snowflake':
-      return (require('node-sql-parser/build/snowflake') as { Parser: ParserClass }).Parser;
   }
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
