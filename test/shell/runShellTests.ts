@@ -127,6 +127,15 @@ function shellTests(shell: ShellName): ShellTest[] {
   }
   if (shell !== 'fish') {
     tests.push({
+      name: `${shell}: the coprocess is not a job (jobs lists nothing, one exit ends the shell)`,
+      run: (sandbox) => {
+        const { output, status } = runInteractive(sandbox, shell, ['jobs', 'echo jobs-listed'], { probe: false });
+        assert.equal(status, 0, output);
+        assert.doesNotMatch(output, /Running|running jobs/, output);
+        assert.match(output, /jobs-listed/, output);
+      },
+    });
+    tests.push({
       name: `${shell}: with the coprocess killed, lines fall back to one-shot calls and still block`,
       run: (sandbox) => {
         const { output, codes } = runInteractive(sandbox, shell, ['kill -9 $__airlock_srv_pid', 'rm -rf ~', 'echo fallback-ok']);

@@ -102,6 +102,8 @@ else
     # A coprocess has its own fds, closed in every command it starts; job-control noise is hidden.
     { coproc __AIRLOCK_SRV { "$\{__airlock_cmd[@]}" guard --serve --shell bash; } } 2>/dev/null
     __airlock_srv_pid=$__AIRLOCK_SRV_PID
+    # Out of the job table: jobs and fg must not show it, and exit must not wait for it.
+    builtin disown "$__airlock_srv_pid" 2>/dev/null
   }
 
   # Readline calls this on Enter, before accept-line, so every physical line of a command is kept.

@@ -84,7 +84,8 @@ else
     __airlock_srv_pid=$!
     # Own copies of the pipe ends, so a coproc the user starts later does not take over ours.
     builtin exec {__airlock_srv_in}>&p {__airlock_srv_out}<&p
-    builtin disown $__airlock_srv_pid 2>/dev/null
+    # Out of the job table (it is the current job): jobs must not show it, exit must not refuse.
+    builtin disown %% 2>/dev/null
   }
 
   __airlock_blocked() {
