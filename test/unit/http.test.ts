@@ -88,6 +88,9 @@ void describe('http: REST', () => {
     ['gh api -X DELETE /repos/owner/repo', 'http.delete'],
     ['glab api --method DELETE projects/123', 'http.delete'],
     ["python3 -c \"import requests; requests.delete('https://api.example.com/v1/items/7')\"", 'http.delete'],
+    ['node -e "require(\'axios\').delete(\'http://localhost:9200/my-index\')"', 'http.delete'],
+    ['ruby -e \'require "net/http"; uri = URI("https://api.example.com/projects/1"); Net::HTTP.start(uri.host) { |h| h.request(Net::HTTP::Delete.new(uri)) }\'', 'http.delete'],
+    ['perl -MLWP::UserAgent -e \'LWP::UserAgent->new->delete("https://api.example.com/v1/buckets/logs")\'', 'http.delete'],
     ['grpcurl -d @body.json api.example.com:443 pkg.User/DeleteUser', 'http.grpc.destructive'],
   ];
   for (const [command, rule] of stopped) {

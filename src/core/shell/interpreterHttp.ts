@@ -12,6 +12,8 @@ import { decodeAnsiC } from './words';
 
 const STRING = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`((?:[^`\\]|\\.)*)`/g;
 const METHOD_CALL = /(?:\brequire\(\s*["']axios["']\s*\)|\b(?:requests|httpx|session|sess|client|s|axios|HTTParty|RestClient|Faraday|ua|http|\$ua|\$client|\$http|Http))\s*(?:\.|->|::)\s*(get|post|put|patch|delete|head|request)\s*\(/gi;
+// Any client object (`LWP::UserAgent->new->delete(`, `api.delete(`) whose first argument is a URL.
+const URL_METHOD_CALL = /(?:\.|->)\s*(delete|put|post|patch)\s*\(\s*(?=["'`]https?:\/\/)/gi;
 const GENERIC_CALL = /\b(fetch|axios|urlopen|Request|request|Net::HTTP::(Delete|Post|Put|Patch)\.new|HTTP::Request->new|curl_setopt)\s*\(/g;
 const HTTP_METHOD = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i;
 const MAX_CALLS = 20;
@@ -77,6 +79,10 @@ export function httpSpawns(code: string): Word[][] {
     const argsText = callArguments(code, (match.index ?? 0) + match[0].length);
     const name = (match[1] ?? '').toLowerCase();
     add(name === 'request' ? undefined : name, argsText, strings(argsText)[0]);
+  }
+  for (const match of code.matchAll(URL_METHOD_CALL)) {
+    const argsText = callArguments(code, (match.index ?? 0) + match[0].length);
+    add(match[1], argsText);
   }
   for (const match of code.matchAll(GENERIC_CALL)) {
     const argsText = callArguments(code, (match.index ?? 0) + match[0].length);
