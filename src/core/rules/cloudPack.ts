@@ -91,7 +91,12 @@ function kindOf(operands: readonly string[], verb: Verb, spec: CliSpec, name: st
     if (kind) return kind;
   }
   if (name && /^(s3|gs|r2|az):\/\/[^/]+\/?$/.test(name)) return 'bucket';
-  return spec.defaultKind;
+  if (spec.defaultKind) return spec.defaultKind;
+  // Not a data holder Airlock knows: name it in the CLI's own words (`delete-target-group`, `release delete`).
+  const rest = verb.word.replace(verb.base, '').replace(/^[-_:]+|[-_:]+$/g, '').replace(/[-_:]+/g, ' ');
+  const previous = (operands[verb.index - 1] ?? '').toLowerCase();
+  if (rest !== '') return rest;
+  return verb.index > 0 && !NOT_A_SUBCOMMAND.test(previous) ? previous.replace(/[-_:]+/g, ' ').replace(/s$/, '') : undefined;
 }
 
 const PHRASES: Readonly<Record<string, string>> = {
