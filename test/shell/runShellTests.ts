@@ -136,12 +136,20 @@ function shellTests(shell: ShellName): ShellTest[] {
       },
     });
     tests.push({
-      name: `${shell}: with the coprocess killed, lines fall back to one-shot calls and still block`,
+      name: `${shell}: with the coprocess dead for good, lines fall back to one-shot calls and still block`,
       run: (sandbox) => {
-        const { output, codes } = runInteractive(sandbox, shell, ['kill -9 $__airlock_srv_pid', 'rm -rf ~', 'echo fallback-ok']);
+        // Restarts used up first, so every later line takes the one-shot path.
+        const { output, codes } = runInteractive(sandbox, shell, ['__airlock_restarts=3; kill -9 $__airlock_srv_pid', 'rm -rf ~', 'echo fallback-ok']);
         assert.ok(sandbox.victimIntact(), output);
         assert.deepEqual(codes.slice(1), [126, 0], output);
         assert.match(output, /^fallback-ok/m, output);
+      },
+    });
+    tests.push({
+      name: `${shell}: a coprocess that died is started again before a later prompt`,
+      run: (sandbox) => {
+        const { output } = runInteractive(sandbox, shell, ['first=$__airlock_srv_pid; kill -9 $first', 'true', 'kill -0 $__airlock_srv_pid && [ "$__airlock_srv_pid" != "$first" ] && echo restarted-ok'], { probe: false });
+        assert.match(output, /^restarted-ok/m, output);
       },
     });
     tests.push({

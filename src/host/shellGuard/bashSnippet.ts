@@ -96,7 +96,7 @@ if [[ $- != *i* ]]; then
   fi
 else
   export AIRLOCK_GUARD_CHECKED=1
-  __airlock_buffer= __airlock_armed=0 __airlock_verdict=0 __airlock_blocked=0 __airlock_busy=0 __airlock_percmd=0 __airlock_chain= __airlock_srv_pid= __airlock_decided= __airlock_message=
+  __airlock_buffer= __airlock_armed=0 __airlock_verdict=0 __airlock_blocked=0 __airlock_busy=0 __airlock_percmd=0 __airlock_chain= __airlock_srv_pid= __airlock_decided= __airlock_message= __airlock_restarts=0
 
   __airlock_start_server() {
     # A coprocess has its own fds, closed in every command it starts; job-control noise is hidden.
@@ -197,6 +197,11 @@ else
     __airlock_blocked=0 __airlock_verdict=0 __airlock_armed=0 __airlock_buffer= __airlock_percmd=0 __airlock_busy=0 __airlock_decided=
     # Without line editing there is no Enter to hook and PS0 is not shown: check each command instead.
     [[ -o emacs || -o vi ]] || __airlock_percmd=1
+    # A coprocess that died is started again, a few times at most (each line falls back meanwhile).
+    if ! { [[ -n $__airlock_srv_pid ]] && builtin kill -0 "$__airlock_srv_pid" 2>/dev/null; } && (( __airlock_restarts < 3 )); then
+      (( __airlock_restarts += 1 ))
+      __airlock_start_server
+    fi
     __airlock_install
     return $rc
   }

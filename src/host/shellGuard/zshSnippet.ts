@@ -80,6 +80,7 @@ else
   __airlock_start_server() {
     builtin emulate -L zsh
     builtin setopt no_monitor no_notify
+    [[ -n $__airlock_srv_in ]] && builtin exec {__airlock_srv_in}>&- {__airlock_srv_out}<&- 2>/dev/null
     coproc "$\{__airlock_cmd[@]}" guard --serve --shell zsh
     __airlock_srv_pid=$!
     # Own copies of the pipe ends, so a coproc the user starts later does not take over ours.
@@ -116,6 +117,16 @@ else
   zle -N accept-and-hold __airlock_accept_and_hold
   zle -N accept-line-and-down-history __airlock_accept_line_and_down_history
   zle -N accept-and-infer-next-history __airlock_accept_and_infer_next_history
+  # A coprocess that died is started again before a prompt, a few times at most (lines fall back meanwhile).
+  typeset -gi __airlock_restarts=0
+  __airlock_precmd() {
+    if ! { [[ -n $__airlock_srv_pid ]] && builtin kill -0 $__airlock_srv_pid 2>/dev/null } && (( __airlock_restarts < 3 )); then
+      (( __airlock_restarts += 1 ))
+      __airlock_start_server
+    fi
+  }
+  typeset -ga precmd_functions
+  precmd_functions+=(__airlock_precmd)
   __airlock_start_server
 fi
 fi
