@@ -11,7 +11,7 @@ import { argvToCommandLine, findRealProgram, pathWithoutShims } from '../host/sh
 import type { CommandIo } from './io';
 import { UsageError } from './io';
 
-export const GUARD_USAGE = `usage: airlock guard --shell bash|zsh|fish [--cwd DIR] -- <command line>
+export const GUARD_USAGE = `       airlock guard --shell bash|zsh|fish [--cwd DIR] -- <command line>
        airlock guard --serve --shell bash|zsh|fish   (the shell guards' coprocess)
        airlock guard --shim PROGRAM -- <args...>     (PATH shims: prints the real program when allowed)
 `;

@@ -5,7 +5,7 @@ import { guardSnippet } from '../host/shellGuard/guardSnippet';
 import type { CommandIo } from './io';
 import { UsageError } from './io';
 
-export const SHELL_INIT_USAGE = `usage: airlock shell-init bash|zsh|fish   (then: source <(airlock shell-init bash))
+export const SHELL_INIT_USAGE = `       airlock shell-init bash|zsh|fish   (then: source <(airlock shell-init bash))
 `;
 
 /**
