@@ -264,9 +264,13 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Decodes the body of a `$'...'` string the way bash does. */
 export function decodeAnsiC(body: string): string {
-  return body.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/gs, (match, code: string) => {
+  return body.replace(/\\(x\{[0-9a-fA-F]{1,8}\}|x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/gs, (match, code: string) => {
     const head = code[0] ?? '';
-    if (head === 'x' || head === 'u' || head === 'U') return String.fromCodePoint(parseInt(code.slice(1), 16));
+    if (head === 'x' || head === 'u' || head === 'U') {
+      // `\x{2f}` is Perl's spelling; code points past Unicode's end are left as written.
+      const point = parseInt(code.slice(1).replace(/[{}]/g, ''), 16);
+      return Number.isInteger(point) && point >= 0 && point <= 0x10ffff ? String.fromCodePoint(point) : match;
+    }
     if (/[0-7]/.test(head)) return String.fromCharCode(parseInt(code, 8) & 0xff);
     if (head === 'c') return String.fromCharCode((code.charCodeAt(1) ?? 64) & 0x1f);
     return SIMPLE_ESCAPES[code] ?? match;
