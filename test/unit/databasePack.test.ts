@@ -174,6 +174,9 @@ void describe('database pack: ORM resets', () => {
       'goose postgres "$DSN" status',
       'liquibase update --dry-run',
       'python script.py flush',
+      'php artisan migrate:fresh --pretend',
+      'alembic downgrade base --sql',
+      'rake -n db:drop',
     ];
     for (const command of allowed) assertAllowed(fixture, command, 'db.');
   });

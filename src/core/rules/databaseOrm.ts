@@ -42,6 +42,8 @@ const TOOLS: Readonly<Record<string, Matcher>> = {
   'manage.py': djangoCommands,
   'django-admin': djangoCommands,
   artisan(args) {
+    // `--pretend` prints the SQL a migration would run, and runs none of it.
+    if (has(args, '--pretend')) return undefined;
     const task = args.find((arg) => !arg.startsWith('-')) ?? '';
     if (/^(migrate:fresh|migrate:reset|migrate:refresh|db:wipe)$/.test(task)) return reset('db.orm.artisan-reset', 85, `drops or rolls back every table; ${ALL_GONE}`);
     if (task === 'migrate:rollback') return reset('db.orm.rollback', 45, 'rolls back the last batch of migrations; a down migration can drop tables');
@@ -63,7 +65,8 @@ const TOOLS: Readonly<Record<string, Matcher>> = {
     return undefined;
   },
   alembic(args) {
-    if (!seq(args, 'downgrade')) return undefined;
+    // `--sql` is offline mode: it prints the SQL instead of running it.
+    if (!seq(args, 'downgrade') || has(args, '--sql')) return undefined;
     const target = args.filter((arg) => !arg.startsWith('-'))[1] ?? '';
     if (target === 'base') return reset('db.orm.alembic-downgrade-base', 85, 'undoes every migration, dropping the tables they created');
     return reset('db.orm.rollback', 45, `downgrades to ${target || 'an earlier revision'}; a downgrade can drop tables`);
@@ -119,6 +122,8 @@ const TOOLS: Readonly<Record<string, Matcher>> = {
 const RUBY_MASS_DELETE = /\.(destroy_all|delete_all)\b|connection\.(execute|exec_query)\(\s*["'](drop|truncate)\b/i;
 
 function railsTasks(args: readonly string[]): Reset | undefined {
+  // `rake -n` / `--dry-run` and `-T` / `-P` only print what would run.
+  if (has(args, '-n', '--dry-run', '-T', '--tasks', '-P', '--prereqs', '-W', '--where')) return undefined;
   if (args[0] === 'runner' || args[0] === 'r') {
     const code = args.slice(1).find((arg) => !arg.startsWith('-')) ?? '';
     const match = RUBY_MASS_DELETE.exec(code);
