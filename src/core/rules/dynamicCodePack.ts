@@ -37,6 +37,12 @@ export function signalFindings(signals: readonly Signal[]): Finding[] {
         break;
       case 'function-defined':
         break;
+      case 'remote-shell':
+        findings.push({ rule: 'dynamic.remote-shell', score: 85, message: `${signal.runner} hands a shell to whoever is at the other end of a network connection (${signal.detail})` });
+        break;
+      case 'spawn-loop':
+        findings.push({ rule: 'dynamic.fork-bomb.loop', score: 60, message: `an endless loop starts a new background job each time round until the machine runs out of processes: ${signal.text.slice(0, 80)}` });
+        break;
       case 'recursion':
         if (signal.background) findings.push({ rule: 'dynamic.fork-bomb', score: 70, message: `the function ${signal.name} starts copies of itself in pipes or the background: a fork bomb that stops the machine` });
         break;

@@ -76,7 +76,7 @@ const VOLUME_REMOVERS = new Set(['lvremove', 'vgremove', 'pvremove']);
 
 const diskTools: Rule = {
   id: 'fs.disk',
-  programs: ['mkfs', 'mke2fs', 'mkswap', 'mkdosfs', 'mkntfs', 'wipefs', 'blkdiscard', 'sgdisk', 'sfdisk', 'fdisk', 'gdisk', 'parted', 'cfdisk', 'zpool', 'lvremove', 'vgremove', 'pvremove', 'cryptsetup', 'diskutil', 'newfs', 'mkfs.ext4', 'mkfs.ext3', 'mkfs.ext2', 'mkfs.xfs', 'mkfs.vfat', 'mkfs.btrfs', 'mkfs.fat', 'mkfs.ntfs', 'mkfs.exfat', 'newfs_apfs', 'newfs_hfs'],
+  programs: ['mdadm', 'nvme', 'badblocks', 'hdparm', 'mkfs', 'mke2fs', 'mkswap', 'mkdosfs', 'mkntfs', 'wipefs', 'blkdiscard', 'sgdisk', 'sfdisk', 'fdisk', 'gdisk', 'parted', 'cfdisk', 'zpool', 'lvremove', 'vgremove', 'pvremove', 'cryptsetup', 'diskutil', 'newfs', 'mkfs.ext4', 'mkfs.ext3', 'mkfs.ext2', 'mkfs.xfs', 'mkfs.vfat', 'mkfs.btrfs', 'mkfs.fat', 'mkfs.ntfs', 'mkfs.exfat', 'newfs_apfs', 'newfs_hfs'],
   description: 'Formats, partitions or wipes disks and volumes.',
   check(input) {
     const { name } = input.invocation;
@@ -99,6 +99,10 @@ const diskTools: Rule = {
       return name === 'parted' ? lost(90, 'rewrites the partition table') : { rule: 'fs.disk.interactive', score: 60, message: `${name} opens ${text} for interactive partitioning; a wrong key loses the disk` };
     }
     if (VOLUME_REMOVERS.has(name)) return lost(90, 'removes an LVM volume');
+    if (name === 'mdadm') return args.some((arg) => /^(--zero-superblock|--create|-C|--remove|--fail|--grow)$/.test(arg)) ? lost(90, 'rewrites a RAID array') : undefined;
+    if (name === 'nvme') return /^(format|sanitize|delete-ns|detach-ns)$/.test(args[0] ?? '') ? lost(95, `${args[0]}s an NVMe drive`) : undefined;
+    if (name === 'badblocks') return args.some((arg) => /^-[A-Za-z]*w/.test(arg)) ? lost(95, 'writes test patterns over a disk') : undefined;
+    if (name === 'hdparm') return args.some((arg) => /^--(security-erase|security-erase-enhanced|trim-sector-ranges|write-sector|fwdownload)/.test(arg)) ? lost(95, 'erases or rewrites a disk') : undefined;
     if (name === 'zpool') return /^(destroy|labelclear)$/.test(args[0] ?? '') ? lost(95, `${args[0]}s a ZFS pool`) : undefined;
     if (name === 'cryptsetup') return args.some((arg) => /^(luksFormat|erase|luksErase|reencrypt|luksKillSlot|luksRemoveKey)$/.test(arg)) ? lost(95, 'reformats or erases an encrypted volume') : undefined;
     if (name === 'diskutil') return args.some((arg) => /^(erase\w*|partitionDisk|zeroDisk|randomDisk|secureErase|reformat|deleteVolume|apfs)$/i.test(arg)) ? lost(95, 'erases or repartitions a disk') : undefined;
@@ -163,6 +167,39 @@ const truncatingRedirect: Rule = {
       if (finding) findings.push(finding);
     }
     return findings;
+  },
+};
+
+const copyOver: Rule = {
+  id: 'fs.copy-over',
+  programs: ['tee', 'cp', 'install', 'cat'],
+  description: 'Writing onto a disk device, /proc/sysrq-trigger or a system file with tee or cp.',
+  check(input) {
+    const { words, flags } = operandWords(input, { shortWithValue: 'tSm', longWithValue: ['target-directory', 'suffix', 'mode', 'backup'] });
+    const name = input.invocation.name;
+    if (name === 'cat') return undefined;
+    const destinations = name === 'tee' ? words : words.slice(-1);
+    if (name !== 'tee' && (words.length < 2 || flags.values.has('-t') || flags.values.has('--target-directory'))) return undefined;
+    return targetsOf(input, destinations).flatMap((target) => {
+      if (target.place !== 'device' && target.place !== 'system' && target.place !== 'root') return [];
+      return overwriteFinding(target, `fs.${name}`, `${name} overwrites`) ?? [];
+    });
+  },
+};
+
+const remoteOverwrite: Rule = {
+  id: 'fs.remote-copy',
+  programs: ['scp', 'rsync'],
+  description: 'Copying over system folders of another machine (`scp x host:/etc/`).',
+  check(input) {
+    const operands = parseArgs(argValues(input.invocation), { shortWithValue: 'PiFocelSJe', longWithValue: ['rsh', 'exclude', 'include', 'files-from'] }).operands;
+    const destination = operands[operands.length - 1];
+    const match = destination && operands.length >= 2 ? /^(?:[^@/:]+@)?([^/:]+):(\/.*)$/.exec(destination) : null;
+    if (!match) return undefined;
+    const [, host = '', path = '/'] = match;
+    // The machine's own files; deployment folders (/srv, /opt, /var/www, /home) take new files every day.
+    if (!/^\/(etc|usr|bin|sbin|lib|lib32|lib64|boot|root|sys|proc|dev|var\/lib)(\/|$)|^\/$/.test(path)) return undefined;
+    return { rule: 'fs.remote-copy.system', score: 70, message: `copies over ${path} on ${host}, a system folder of that machine`, resources: [{ kind: 'host', name: host }] };
   },
 };
 
@@ -258,5 +295,5 @@ const moveAway: Rule = {
 export const FILESYSTEM_PACK: RulePack = {
   id: 'filesystem',
   description: 'Deleting, wiping, truncating and re-permissioning files and disks.',
-  rules: [rm, rmdir, findDelete, shred, diskTools, dd, truncatingRedirect, truncate, rsyncDelete, recursivePermissions, crontabRemove, moveAway],
+  rules: [rm, rmdir, findDelete, shred, diskTools, dd, truncatingRedirect, truncate, copyOver, remoteOverwrite, rsyncDelete, recursivePermissions, crontabRemove, moveAway],
 };

@@ -38,7 +38,7 @@ const SYSTEM_ROOTS = new Set([
 ]);
 const TEMP_ROOTS = ['/tmp', '/var/tmp', '/private/tmp', '/dev/shm', '/private/var/folders'];
 const NULL_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty', '/dev/zero']);
-const BLOCK_DEVICE = /^\/dev\/(mem|kmem|port|sd[a-z]|nvme\d|hd[a-z]|vd[a-z]|xvd[a-z]|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|mapper\/|loop\d|sr\d)/;
+const BLOCK_DEVICE = /^\/proc\/sysrq-trigger$|^\/dev\/(mem|kmem|port|sd[a-z]|nvme\d|hd[a-z]|vd[a-z]|xvd[a-z]|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|mapper\/|loop\d|sr\d)/;
 
 /** Directory names whose contents a build or install recreates. */
 const BUILD_OUTPUTS = new Set([

@@ -120,6 +120,9 @@ export class ExtractionRun {
     if (node.type === 'ERROR' || node.isMissing) {
       this.signal({ kind: 'unparsed', text: node.text.slice(0, 200) });
     }
+    if ((node.type === 'while_statement' || node.type === 'c_style_for_statement') && spawnsForever(node)) {
+      this.signal({ kind: 'spawn-loop', text: node.text.slice(0, 200) });
+    }
     if (STATEMENT_LISTS.has(node.type)) return this.sequence(node, scope, frame);
     switch (node.type) {
       case 'command':
@@ -445,6 +448,21 @@ export class ExtractionRun {
 }
 
 const STABLE_VARIABLES = new Set(['HOME', 'PWD', 'IFS']);
+
+const ALWAYS_TRUE = /^(true|:|\/(usr\/)?bin\/true|\[\[? *(1|true|[A-Za-z0-9]+) *\]?\]|\(\( *[1-9][0-9]* *\)\))$/;
+const ALWAYS_FALSE = /^(false|\/(usr\/)?bin\/false)$/;
+/** A job sent to the background: `&` that is not `&&`, `>&`, `&>` or `|&`. */
+const BACKGROUND_JOB = /(^|[^&>|])&(?![&>])/;
+
+/** `while true; do work & done`: a loop that never ends and starts a background job each time. */
+function spawnsForever(node: SyntaxNode): boolean {
+  const body = node.childForFieldName('body')?.text ?? '';
+  if (!BACKGROUND_JOB.test(body.replace(/'[^']*'|"[^"]*"/g, ''))) return false;
+  if (node.type === 'c_style_for_statement') return /^for\s*\(\(\s*[^;]*;\s*;/.test(node.text);
+  const condition = node.childForFieldName('condition')?.text.trim().replace(/;$/, '').trim() ?? '';
+  const until = node.text.startsWith('until');
+  return until ? ALWAYS_FALSE.test(condition) : ALWAYS_TRUE.test(condition);
+}
 
 function quoteForShell(value: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;

@@ -20,4 +20,8 @@ export type Signal =
     }
   | { readonly kind: 'function-defined'; readonly name: string; readonly text: string }
   /** A function calling itself; with pipes or `&` it multiplies processes until the machine stops. */
-  | { readonly kind: 'recursion'; readonly name: string; readonly background: boolean };
+  | { readonly kind: 'recursion'; readonly name: string; readonly background: boolean }
+  /** A shell wired to a network connection (`nc -e /bin/sh`, `socat TCP-LISTEN:... EXEC:sh`). */
+  | { readonly kind: 'remote-shell'; readonly runner: string; readonly detail: string }
+  /** An endless loop that starts a background job each time round. */
+  | { readonly kind: 'spawn-loop'; readonly text: string };

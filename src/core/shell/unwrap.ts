@@ -98,6 +98,12 @@ export function unwrap(invocation: Invocation): Unwrapped[] {
       return unwrapRsyncShell(args);
     case 'socat':
       return unwrapSocat(args);
+    case 'nc':
+    case 'ncat':
+    case 'netcat':
+    case 'nc.traditional':
+    case 'nc.openbsd':
+      return unwrapNetcat(name, args);
     case 'source':
     case '.':
       return args[0] ? [{ kind: 'script-file', file: args[0], via: name }] : [];
@@ -339,6 +345,15 @@ function unwrapSocat(args: readonly Word[]): Unwrapped[] {
     const command = /^(['"]).*\1$/s.test(raw) && !raw.endsWith('\\"') ? raw.slice(1, -1) : raw;
     return [{ kind: 'script', source: command.replace(/\\"/g, '"'), dynamic: word.dynamic, via: `socat ${match[1]}`, words: [literalWord(command)] }];
   });
+}
+
+/** `nc -e /bin/sh`, `ncat --sh-exec 'sh -i'`: a program wired to a network connection, a remote shell. */
+function unwrapNetcat(name: string, args: readonly Word[]): Unwrapped[] {
+  const exec = args.findIndex((word) => /^(-[A-Za-z]*[ec]|--(exec|sh-exec|lua-exec)(=.*)?)$/.test(word.value));
+  if (exec === -1) return [];
+  const flag = args[exec]?.value ?? '';
+  const program = flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : (args[exec + 1]?.value ?? '');
+  return [{ kind: 'network-shell', via: name, detail: `${program || 'a program'} wired to a network connection` }];
 }
 
 /** `trap 'cmd' EXIT`: cmd runs when the signal comes, and EXIT always comes. */

@@ -78,11 +78,17 @@ export class Unwrapper {
       case 'stdin-script':
         return this.stdinScript(inner.via, invocation, scope, frame);
       case 'script-file': {
+        // `bash <(curl ...)` runs what the substitution prints.
+        if (inner.file.dynamic && inner.file.sources && inner.file.sources.length > 0) {
+          const origin = payloadOrigin(inner.file.sources);
+          this.unknownPayload(inner.via, origin === 'command' ? 'program' : origin, `a script from ${inner.file.sources.join(' | ')}`, invocation);
+          return [];
+        }
         const written = inner.file.dynamic ? undefined : scope.writtenFiles.get(absoluteKey(inner.file.value, scope.cwd));
         return written === undefined ? [] : this.run.script(written, scope.forNestedShell(undefined), frame);
       }
       case 'network-shell':
-        this.unknownPayload(inner.via, 'network', inner.detail, invocation);
+        this.run.signal({ kind: 'remote-shell', runner: inner.via, detail: inner.detail });
         return [];
     }
   }

@@ -209,7 +209,7 @@ function piecesToWords(pieces: readonly Piece[], scope: Scope): Word[] {
       append(text, piece);
       continue;
     }
-    const fields = text.split(/[ \t\n]+/);
+    const fields = text.split(fieldSeparator(scope));
     fields.forEach((field, fieldIndex) => {
       if (fieldIndex > 0) flush();
       if (field !== '') append(field, piece);
@@ -237,6 +237,14 @@ export function expandBraces(value: string, limit = MAX_BRACE_WORDS): string[] {
     }
   }
   return out;
+}
+
+/** Unquoted expansions split on the characters of `$IFS` (`IFS=:; X='rm:-rf:/'; $X` is three words). */
+function fieldSeparator(scope: Scope): RegExp {
+  const ifs = scope.variables.get('IFS');
+  if (!ifs || ifs.dynamic || ifs.value === ' \t\n') return /[ \t\n]+/;
+  if (ifs.value === '') return /(?!)/;
+  return new RegExp(`[${ifs.value.replace(/[\\\]^-]/g, '\\$&')}]+`);
 }
 
 function expandTilde(text: string, scope: Scope): string {
