@@ -180,8 +180,12 @@ const copyOver: Rule = {
     if (name === 'cat') return undefined;
     const destinations = name === 'tee' ? words : words.slice(-1);
     if (name !== 'tee' && (words.length < 2 || flags.values.has('-t') || flags.values.has('--target-directory'))) return undefined;
+    // Appending (`tee -a /etc/fstab`) or copying into a folder adds; only replacing a file destroys.
+    if (name === 'tee' && hasFlag(flags, '-a', '--append')) return undefined;
     return targetsOf(input, destinations).flatMap((target) => {
-      if (target.place !== 'device' && target.place !== 'system' && target.place !== 'root') return [];
+      if (target.place === 'device') return overwriteFinding(target, `fs.${name}`, `${name} overwrites`) ?? [];
+      if (target.place !== 'system' && target.place !== 'root') return [];
+      if (!target.facts?.exists || target.facts.isDirectory) return [];
       return overwriteFinding(target, `fs.${name}`, `${name} overwrites`) ?? [];
     });
   },

@@ -81,7 +81,8 @@ export class Unwrapper {
         // `bash <(curl ...)` runs what the substitution prints.
         if (inner.file.dynamic && inner.file.sources && inner.file.sources.length > 0) {
           const origin = payloadOrigin(inner.file.sources);
-          this.unknownPayload(inner.via, origin === 'command' ? 'program' : origin, `a script from ${inner.file.sources.join(' | ')}`, invocation);
+          // A local program's output (`source <(kubectl completion bash)`) is judged like `eval "$(...)"`.
+          this.unknownPayload(inner.via, origin, `a script from ${inner.file.sources.join(' | ')}`, invocation);
           return [];
         }
         const written = inner.file.dynamic ? undefined : scope.writtenFiles.get(absoluteKey(inner.file.value, scope.cwd));
