@@ -1,6 +1,7 @@
 import type { Word } from './ir';
 import { literalWord } from './ir';
 import { decodeAnsiC } from './words';
+import { callArguments } from './codeText';
 
 /**
  * HTTP calls in interpreter one-liners (`requests.delete(url)`, `fetch(url, {method: 'DELETE'})`,
@@ -20,21 +21,6 @@ const MAX_CALLS = 20;
 
 function strings(text: string): string[] {
   return [...text.matchAll(STRING)].map((match) => decodeAnsiC(match[1] ?? match[2] ?? match[3] ?? ''));
-}
-
-/** The argument text after an opening parenthesis, up to its matching close (bounded). */
-function callArguments(code: string, from: number): string {
-  let depth = 1;
-  let index = from;
-  for (; index < code.length && index < from + 4096; index++) {
-    const char = code[index];
-    if (char === '(' || char === '[' || char === '{') depth++;
-    else if (char === ')' || char === ']' || char === '}') {
-      depth--;
-      if (depth === 0) break;
-    }
-  }
-  return code.slice(from, index);
 }
 
 function urlIn(values: readonly string[], argsText: string): string | undefined {

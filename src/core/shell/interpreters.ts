@@ -2,6 +2,7 @@ import type { Invocation, Word } from './ir';
 import { httpSpawns } from './interpreterHttp';
 import { dynamicWord, literalWord } from './ir';
 import { decodeAnsiC } from './words';
+import { callArguments } from './codeText';
 
 /**
  * Interpreter one-liners (`python -c`, `node -e`, `perl -e`, `ruby -e`, `php -r`) and scripts fed to
@@ -137,21 +138,6 @@ function stringAt(code: string, from: number): string | undefined {
   const match = FIRST_STRING.exec(code.slice(from, from + 4096));
   if (!match) return undefined;
   return unescape(match[1] ?? match[2] ?? match[3] ?? '');
-}
-
-/** The argument list text after an opening parenthesis, up to its matching close (bounded). */
-function callArguments(code: string, from: number): string {
-  let depth = 1;
-  let index = from;
-  for (; index < code.length && index < from + 4096; index++) {
-    const char = code[index];
-    if (char === '(' || char === '[' || char === '{') depth++;
-    else if (char === ')' || char === ']' || char === '}') {
-      depth--;
-      if (depth === 0) break;
-    }
-  }
-  return code.slice(from, index);
 }
 
 function deleteTarget(argsText: string, home: string | undefined): Word {
