@@ -1,6 +1,6 @@
 import * as posixPath from 'node:path/posix';
 import type { Invocation, Word } from '../shell/ir';
-import { gitConfigOverrides } from '../shell/unwrap';
+import { gitConfigOverrides } from '../shell/unwrapGit';
 
 /** A git command line with its global options taken apart: `git -C dir -c k=v push ...`. */
 export interface GitCommand {

@@ -1,12 +1,13 @@
-import * as posixPath from 'node:path/posix';
 import type { BashParser, SyntaxNode } from './bashParser';
 import type { Invocation, Redirect, Stdin, Word } from './ir';
 import { dynamicWord, literalWord, normalizeProgramName } from './ir';
 import { Scope } from './scope';
 import type { Signal } from './signals';
-import { Unwrapper, absoluteKey } from './unwrapRunner';
+import { Unwrapper } from './unwrapRunner';
 import { WordResolver } from './words';
 import { literalOutput } from './literalOutput';
+import { spawnsForever } from './loopShapes';
+import { rememberWrittenFiles, trackShellState } from './shellState';
 import type { NestedOutput } from './words';
 
 /**
@@ -376,8 +377,8 @@ export class ExtractionRun {
       }
     }
     const invocation = this.record(this.invocation(argv, assignments, redirects, scope, frame, text));
-    this.trackShellState(invocation, scope);
-    this.rememberWrittenFiles(invocation, scope);
+    trackShellState(invocation, scope);
+    rememberWrittenFiles(invocation, scope);
     return [invocation, ...this.unwrapper.expand(invocation, scope, frame)];
   }
 
@@ -405,64 +406,8 @@ export class ExtractionRun {
     }
     return invocation;
   }
-
-  /** `echo 'rm -rf /' > x.sh; bash x.sh`: a file written with known text can be read back when run. */
-  private rememberWrittenFiles(invocation: Invocation, scope: Scope): void {
-    for (const redirect of invocation.redirects) {
-      if (!redirect.op.startsWith('>') || redirect.target.dynamic) continue;
-      const text = literalOutput(invocation);
-      const key = absoluteKey(redirect.target.value, scope.cwd);
-      if (text === undefined) scope.writtenFiles.delete(key);
-      else scope.writtenFiles.set(key, redirect.op === '>>' ? (scope.writtenFiles.get(key) ?? '') + text : text);
-    }
-  }
-
-  /** `cd` and `alias` change how the rest of the line runs. */
-  private trackShellState(invocation: Invocation, scope: Scope): void {
-    const args = invocation.argv.slice(1);
-    if (invocation.name === 'cd' || invocation.name === 'pushd') {
-      const target = args.find((word) => !word.value.startsWith('-') || word.value === '-');
-      if (!target) {
-        const home = scope.variables.get('HOME');
-        scope.cwd = home && !home.dynamic ? home.value : undefined;
-      } else if (target.dynamic || target.value === '-' || scope.cwd === undefined) {
-        scope.cwd = target.dynamic || target.value === '-' || !target.value.startsWith('/') ? undefined : posixPath.normalize(target.value);
-      } else {
-        scope.cwd = posixPath.resolve(scope.cwd, target.value);
-      }
-      if (scope.cwd !== undefined) scope.variables.set('PWD', literalWord(scope.cwd));
-      else scope.variables.set('PWD', dynamicWord('$PWD'));
-    } else if (invocation.name === 'source' || invocation.name === '.' || invocation.name === 'eval' || invocation.name === 'read' || invocation.name === 'mapfile' || invocation.name === 'readarray') {
-      // Code or input Airlock cannot see may now have set any variable.
-      for (const [name, value] of scope.variables) {
-        if (!STABLE_VARIABLES.has(name)) scope.variables.set(name, { ...value, dynamic: true, prefix: '' });
-      }
-      if (invocation.name === 'read') for (const word of args) if (/^[A-Za-z_]\w*$/.test(word.value)) scope.variables.set(word.value, dynamicWord(`$${word.value}`));
-    } else if (invocation.name === 'alias') {
-      for (const word of args) {
-        const match = /^([^=\s]+)=(.*)$/s.exec(word.value);
-        if (match) scope.aliases.set(match[1] ?? '', match[2] ?? '');
-      }
-    }
-  }
 }
 
-const STABLE_VARIABLES = new Set(['HOME', 'PWD', 'IFS']);
-
-const ALWAYS_TRUE = /^(true|:|\/(usr\/)?bin\/true|\[\[? *(1|true|[A-Za-z0-9]+) *\]?\]|\(\( *[1-9][0-9]* *\)\))$/;
-const ALWAYS_FALSE = /^(false|\/(usr\/)?bin\/false)$/;
-/** A job sent to the background: `&` that is not `&&`, `>&`, `&>` or `|&`. */
-const BACKGROUND_JOB = /(^|[^&>|])&(?![&>])/;
-
-/** `while true; do work & done`: a loop that never ends and starts a background job each time. */
-function spawnsForever(node: SyntaxNode): boolean {
-  const body = node.childForFieldName('body')?.text ?? '';
-  if (!BACKGROUND_JOB.test(body.replace(/'[^']*'|"[^"]*"/g, ''))) return false;
-  if (node.type === 'c_style_for_statement') return /^for\s*\(\(\s*[^;]*;\s*;/.test(node.text);
-  const condition = node.childForFieldName('condition')?.text.trim().replace(/;$/, '').trim() ?? '';
-  const until = node.text.startsWith('until');
-  return until ? ALWAYS_FALSE.test(condition) : ALWAYS_TRUE.test(condition);
-}
 
 function quoteForShell(value: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;

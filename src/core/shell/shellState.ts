@@ -1,0 +1,53 @@
+import * as posixPath from 'node:path/posix';
+import type { Invocation } from './ir';
+import { dynamicWord, literalWord } from './ir';
+import { literalOutput } from './literalOutput';
+import type { Scope } from './scope';
+import { absoluteKey } from './unwrapRunner';
+
+/**
+ * What a program run changes for the rest of the line: the working directory after `cd`, variables
+ * that `source`, `eval` or `read` may have set, aliases, and files written with known text.
+ */
+
+const STABLE_VARIABLES = new Set(['HOME', 'PWD', 'IFS']);
+
+/** `echo 'rm -rf /' > x.sh; bash x.sh`: a file written with known text can be read back when run. */
+export function rememberWrittenFiles(invocation: Invocation, scope: Scope): void {
+  for (const redirect of invocation.redirects) {
+    if (!redirect.op.startsWith('>') || redirect.target.dynamic) continue;
+    const text = literalOutput(invocation);
+    const key = absoluteKey(redirect.target.value, scope.cwd);
+    if (text === undefined) scope.writtenFiles.delete(key);
+    else scope.writtenFiles.set(key, redirect.op === '>>' ? (scope.writtenFiles.get(key) ?? '') + text : text);
+  }
+}
+
+/** `cd` and `alias` change how the rest of the line runs. */
+export function trackShellState(invocation: Invocation, scope: Scope): void {
+  const args = invocation.argv.slice(1);
+  if (invocation.name === 'cd' || invocation.name === 'pushd') {
+    const target = args.find((word) => !word.value.startsWith('-') || word.value === '-');
+    if (!target) {
+      const home = scope.variables.get('HOME');
+      scope.cwd = home && !home.dynamic ? home.value : undefined;
+    } else if (target.dynamic || target.value === '-' || scope.cwd === undefined) {
+      scope.cwd = target.dynamic || target.value === '-' || !target.value.startsWith('/') ? undefined : posixPath.normalize(target.value);
+    } else {
+      scope.cwd = posixPath.resolve(scope.cwd, target.value);
+    }
+    if (scope.cwd !== undefined) scope.variables.set('PWD', literalWord(scope.cwd));
+    else scope.variables.set('PWD', dynamicWord('$PWD'));
+  } else if (invocation.name === 'source' || invocation.name === '.' || invocation.name === 'eval' || invocation.name === 'read' || invocation.name === 'mapfile' || invocation.name === 'readarray') {
+    // Code or input Airlock cannot see may now have set any variable.
+    for (const [name, value] of scope.variables) {
+      if (!STABLE_VARIABLES.has(name)) scope.variables.set(name, { ...value, dynamic: true, prefix: '' });
+    }
+    if (invocation.name === 'read') for (const word of args) if (/^[A-Za-z_]\w*$/.test(word.value)) scope.variables.set(word.value, dynamicWord(`$${word.value}`));
+  } else if (invocation.name === 'alias') {
+    for (const word of args) {
+      const match = /^([^=\s]+)=(.*)$/s.exec(word.value);
+      if (match) scope.aliases.set(match[1] ?? '', match[2] ?? '');
+    }
+  }
+}
