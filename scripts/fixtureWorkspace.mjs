@@ -79,8 +79,10 @@ function git(cwd, ...args) {
 export function buildFixtureWorkspace(parent = tmpdir()) {
   mkdirSync(parent, { recursive: true });
   const base = realpathSync(mkdtempSync(join(parent, 'airlock-fixture-')));
-  const root = join(base, 'shop');
+  // The workspace lives in the fake home, as projects do: what lies beside it (`../other`) is then
+  // another project in home, wherever the fixture itself is created (a clone in /tmp included).
   const home = join(base, 'home', 'fixture');
+  const root = join(home, 'projects', 'shop');
   writeAll(root, COMMITTED);
   writeAll(root, BACKUPS, (sql) => gzipSync(sql));
   git(root, 'init', '-q', '-b', 'main', '.');
