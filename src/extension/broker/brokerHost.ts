@@ -8,6 +8,7 @@ import {
 } from '../../host/broker/brokerRegistry';
 import type { BrokerEntry } from '../../host/broker/brokerRegistry';
 import { BrokerServer } from '../../host/broker/brokerServer';
+import type { GuardRequest } from '../../host/decisionService';
 import { Disposable } from '../disposable';
 import { workspaceLayers } from './workspaceLayers';
 
@@ -33,6 +34,9 @@ export class BrokerHost extends Disposable {
   private entry: BrokerEntry | undefined;
   private registryFile: string | undefined;
   readonly started: Promise<BrokerInfo | undefined>;
+  private readonly received = this.register(new vscode.EventEmitter<GuardRequest>());
+  /** Every request a client sends, as claimed, before it is evaluated (listeners must be quick). */
+  readonly onDidReceiveRequest = this.received.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -41,7 +45,16 @@ export class BrokerHost extends Disposable {
   ) {
     super();
     const onWarning = (message: string): void => log.warn(message);
-    this.broker = new ApprovalBroker({ evaluate: engineEvaluator(engine, { onWarning, workspaceLayers }), record: ledgerWriter({ onWarning }), onWarning });
+    const evaluate = engineEvaluator(engine, { onWarning, workspaceLayers });
+    this.broker = new ApprovalBroker({
+      // Told before anything is decided, so a listener can copy a file an agent's hook is about to let it change.
+      evaluate: (request) => {
+        this.received.fire(request);
+        return evaluate(request);
+      },
+      record: ledgerWriter({ onWarning }),
+      onWarning,
+    });
     this.started = this.start().catch((error: unknown) => {
       log.warn(`the broker could not start; guards decide locally and fail closed: ${(error as Error).message}`);
       return undefined;
