@@ -30,6 +30,22 @@ void describe('settings changes that weaken protection', () => {
     assert.ok(changes.some((change) => change.startsWith('airlock.rules: new allow rule') && change.includes('rm -rf *')), changes.join('\n'));
   });
 
+  void it('smaller snapshots, a less sensitive alarm and a shorter review are weakenings; the opposite is not', () => {
+    const weaker = settings({
+      snapshots: { maxFileBytes: 1024, maxTotalBytes: 2 * 1024 * 1024, maxAgeDays: 2 },
+      massLoss: { fileCount: 500, windowSeconds: 5 },
+      editReview: { activeMinutes: 1 },
+    });
+    const changes = weakenings(DEFAULT_SETTINGS, weaker);
+    assert.ok(changes.includes(`airlock.snapshots.maxFileBytes: lowered from ${DEFAULT_SETTINGS.snapshots.maxFileBytes} to 1024`), changes.join('\n'));
+    assert.ok(changes.some((change) => change.startsWith('airlock.snapshots.maxTotalBytes: lowered')));
+    assert.ok(changes.some((change) => change.startsWith('airlock.snapshots.maxAgeDays: lowered')));
+    assert.ok(changes.includes('airlock.massLoss.fileCount: raised from 20 to 500'), changes.join('\n'));
+    assert.ok(changes.includes('airlock.massLoss.windowSeconds: lowered from 30 to 5'), changes.join('\n'));
+    assert.ok(changes.includes('airlock.editReview.activeMinutes: lowered from 5 to 1'), changes.join('\n'));
+    assert.deepEqual(weakenings(weaker, DEFAULT_SETTINGS), []);
+  });
+
   void it('lists nothing for changes that tighten', () => {
     const tighter = settings({ 'approval.threshold': 30, protectedPaths: [...DEFAULT_SETTINGS.protectedPaths, 'secrets/**'], rules: { deny: [{ id: 'no-tf', command: 'terraform destroy*' }] } });
     assert.deepEqual(weakenings(DEFAULT_SETTINGS, tighter), []);

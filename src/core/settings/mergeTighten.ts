@@ -19,7 +19,8 @@ const union = (a: readonly string[], b: readonly string[] | undefined): readonly
 
 /**
  * Applies a workspace's settings or policy file on top of the user's, keeping only what tightens:
- * a lower threshold or timeout, more protected paths, markers and ask/deny rules, switches turned on.
+ * a lower threshold or timeout, more protected paths, markers and ask/deny rules, switches turned on,
+ * larger snapshot limits, a more sensitive mass-loss alarm, a longer edit review.
  * Anything that would loosen (a higher threshold, switching Airlock, a layer or an agent off, an allow
  * rule) is dropped and reported, because everything in a workspace can be written by a cloned
  * repository or by the agent itself.
@@ -42,6 +43,26 @@ export function mergeTighten(user: AirlockSettings, workspace: SettingsOverlay, 
   if (workspace.approval?.typedConfirmation === false && user.approval.typedConfirmation) {
     loosen('approval.typedConfirmation', 'would drop typed confirmation');
   }
+  // For each file limit, the direction that protects more: bigger snapshots kept longer, an alarm
+  // from fewer files over a longer window, a longer edit review.
+  const limit = (key: string, mine: number, theirs: number | undefined, protectsMore: 'higher' | 'lower'): number => {
+    if (theirs === undefined || theirs === mine) return mine;
+    if ((theirs > mine) === (protectsMore === 'higher')) return theirs;
+    loosen(key, `${theirs} would ${protectsMore === 'higher' ? 'lower' : 'raise'} the user's ${mine}`);
+    return mine;
+  };
+  const snapshots = {
+    maxFileBytes: limit('snapshots.maxFileBytes', user.snapshots.maxFileBytes, workspace.snapshots?.maxFileBytes, 'higher'),
+    maxTotalBytes: limit('snapshots.maxTotalBytes', user.snapshots.maxTotalBytes, workspace.snapshots?.maxTotalBytes, 'higher'),
+    maxAgeDays: limit('snapshots.maxAgeDays', user.snapshots.maxAgeDays, workspace.snapshots?.maxAgeDays, 'higher'),
+  };
+  const massLoss = {
+    fileCount: limit('massLoss.fileCount', user.massLoss.fileCount, workspace.massLoss?.fileCount, 'lower'),
+    windowSeconds: limit('massLoss.windowSeconds', user.massLoss.windowSeconds, workspace.massLoss?.windowSeconds, 'higher'),
+  };
+  const editReview = {
+    activeMinutes: limit('editReview.activeMinutes', user.editReview.activeMinutes, workspace.editReview?.activeMinutes, 'higher'),
+  };
   const allow = workspace.rules?.allow ?? [];
   if (allow.length > 0) loosen('rules.allow', `has ${allow.length} allow rule(s) (${allow.map((r) => r.id).join(', ')})`);
 
@@ -71,6 +92,9 @@ export function mergeTighten(user: AirlockSettings, workspace: SettingsOverlay, 
       ask: [...user.rules.ask, ...asWorkspace(workspace.rules?.ask)],
       deny: [...user.rules.deny, ...asWorkspace(workspace.rules?.deny)],
     },
+    snapshots,
+    massLoss,
+    editReview,
     guards: on('guards', GUARD_NAMES, user.guards, workspace.guards),
     agents: on('agents', AGENT_NAMES, user.agents, workspace.agents),
   };

@@ -1,6 +1,18 @@
 import { parseRule } from '../policy/rules';
 import type { Decision, PolicyRule, RuleOrigin } from '../policy/rules';
-import { AGENT_NAMES, DEFAULT_SETTINGS, GUARD_NAMES, THRESHOLD_RANGE, TIMEOUT_RANGE } from './settings';
+import {
+  AGENT_NAMES,
+  DEFAULT_SETTINGS,
+  EDIT_REVIEW_MINUTES_RANGE,
+  GUARD_NAMES,
+  MASS_LOSS_COUNT_RANGE,
+  MASS_LOSS_WINDOW_RANGE,
+  SNAPSHOT_AGE_DAYS_RANGE,
+  SNAPSHOT_FILE_BYTES_RANGE,
+  SNAPSHOT_TOTAL_BYTES_RANGE,
+  THRESHOLD_RANGE,
+  TIMEOUT_RANGE,
+} from './settings';
 import type { AgentName, AirlockSettings, GuardName } from './settings';
 
 /**
@@ -13,6 +25,9 @@ export interface SettingsOverlay {
   protectedPaths?: readonly string[];
   productionMarkers?: readonly string[];
   rules?: { allow?: readonly PolicyRule[]; ask?: readonly PolicyRule[]; deny?: readonly PolicyRule[] };
+  snapshots?: { maxFileBytes?: number; maxTotalBytes?: number; maxAgeDays?: number };
+  massLoss?: { fileCount?: number; windowSeconds?: number };
+  editReview?: { activeMinutes?: number };
   guards?: Partial<Record<GuardName, boolean>>;
   agents?: Partial<Record<AgentName, boolean>>;
 }
@@ -49,6 +64,12 @@ const KNOWN_KEYS = new Set([
   'protectedPaths',
   'productionMarkers',
   'rules',
+  'snapshots.maxFileBytes',
+  'snapshots.maxTotalBytes',
+  'snapshots.maxAgeDays',
+  'massLoss.fileCount',
+  'massLoss.windowSeconds',
+  'editReview.activeMinutes',
   ...GUARD_NAMES.map((name) => `guards.${name}`),
   ...AGENT_NAMES.map((name) => `agents.${name}`),
 ]);
@@ -75,6 +96,14 @@ export function parseSettingsOverlay(raw: unknown, origin: RuleOrigin = 'user'):
     if (value === undefined) return undefined;
     if (typeof value === 'number' && Number.isFinite(value) && value >= range.min && value <= range.max) return value;
     problems.push(`airlock.${key}: expected a number from ${range.min} to ${range.max}, not ${describe(value)}`);
+    return undefined;
+  };
+  // Sizes, counts and windows are whole numbers, as package.json declares them.
+  const integer = (key: string, range: { min: number; max: number }): number | undefined => {
+    const value = flat.get(key);
+    if (value === undefined) return undefined;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max) return value;
+    problems.push(`airlock.${key}: expected a whole number from ${range.min} to ${range.max}, not ${describe(value)}`);
     return undefined;
   };
   const strings = (key: string): string[] | undefined => {
@@ -106,11 +135,30 @@ export function parseSettingsOverlay(raw: unknown, origin: RuleOrigin = 'user'):
   if (markers) overlay.productionMarkers = markers;
   const rules = parseRules(flat.get('rules'), origin, problems);
   if (rules) overlay.rules = rules;
+  const snapshots = group({
+    maxFileBytes: integer('snapshots.maxFileBytes', SNAPSHOT_FILE_BYTES_RANGE),
+    maxTotalBytes: integer('snapshots.maxTotalBytes', SNAPSHOT_TOTAL_BYTES_RANGE),
+    maxAgeDays: integer('snapshots.maxAgeDays', SNAPSHOT_AGE_DAYS_RANGE),
+  });
+  if (snapshots) overlay.snapshots = snapshots;
+  const massLoss = group({
+    fileCount: integer('massLoss.fileCount', MASS_LOSS_COUNT_RANGE),
+    windowSeconds: integer('massLoss.windowSeconds', MASS_LOSS_WINDOW_RANGE),
+  });
+  if (massLoss) overlay.massLoss = massLoss;
+  const editReview = group({ activeMinutes: integer('editReview.activeMinutes', EDIT_REVIEW_MINUTES_RANGE) });
+  if (editReview) overlay.editReview = editReview;
   const guards = switches(GUARD_NAMES, 'guards', bool);
   if (guards) overlay.guards = guards;
   const agents = switches(AGENT_NAMES, 'agents', bool);
   if (agents) overlay.agents = agents;
   return { value: overlay, problems };
+}
+
+/** The values that were given, or undefined when none was. */
+function group<T extends Record<string, number | undefined>>(values: T): Partial<Record<keyof T, number>> | undefined {
+  const given = Object.entries(values).filter(([, value]) => value !== undefined);
+  return given.length > 0 ? (Object.fromEntries(given) as Partial<Record<keyof T, number>>) : undefined;
 }
 
 function switches<K extends string>(
@@ -169,6 +217,9 @@ export function parseSettings(raw: unknown): Parsed<AirlockSettings> {
       ask: o.rules?.ask ?? d.rules.ask,
       deny: o.rules?.deny ?? d.rules.deny,
     },
+    snapshots: { ...d.snapshots, ...o.snapshots },
+    massLoss: { ...d.massLoss, ...o.massLoss },
+    editReview: { ...d.editReview, ...o.editReview },
     guards: { ...d.guards, ...o.guards },
     agents: { ...d.agents, ...o.agents },
   };

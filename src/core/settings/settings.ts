@@ -24,6 +24,26 @@ export interface AirlockSettings {
     readonly ask: readonly PolicyRule[];
     readonly deny: readonly PolicyRule[];
   };
+  /** Limits of the file snapshot store (`.airlock/snapshots/`). */
+  readonly snapshots: {
+    /** Files larger than this are named in the ledger as too large instead of copied. */
+    readonly maxFileBytes: number;
+    /** Retention drops the oldest unreferenced snapshots once the store holds more than this. */
+    readonly maxTotalBytes: number;
+    /** Retention drops unreferenced snapshots older than this. */
+    readonly maxAgeDays: number;
+  };
+  /** When deletions and emptied files count as a mass loss worth an alarm. */
+  readonly massLoss: {
+    /** This many files deleted or emptied... */
+    readonly fileCount: number;
+    /** ...within this many seconds raise the alarm. */
+    readonly windowSeconds: number;
+  };
+  readonly editReview: {
+    /** Edits count as the agent's for this many minutes after its last hook call. */
+    readonly activeMinutes: number;
+  };
   /** Per-layer switches (see DESIGN.md, "The interception layers"). */
   readonly guards: Readonly<Record<GuardName, boolean>>;
   /** Per-agent integrations: whether Airlock installs and answers that agent's hooks. */
@@ -40,25 +60,65 @@ export const THRESHOLD_RANGE = { min: 0, max: 100 } as const;
 /** Below ten seconds nobody can read an approval view; above an hour an agent is stuck for good. */
 export const TIMEOUT_RANGE = { min: 10, max: 3600 } as const;
 
+/**
+ * Limits of the file settings. A lower snapshot limit, a higher mass-loss count, a shorter window or a
+ * shorter review window protects less, so `mergeTighten` lets a workspace move each one only the other
+ * way. The upper ends keep a hostile workspace from filling the disk or the memory with "tighter"
+ * values.
+ */
+export const SNAPSHOT_FILE_BYTES_RANGE = { min: 1024, max: 1024 * 1024 * 1024 } as const;
+export const SNAPSHOT_TOTAL_BYTES_RANGE = { min: 1024 * 1024, max: 64 * 1024 * 1024 * 1024 } as const;
+export const SNAPSHOT_AGE_DAYS_RANGE = { min: 1, max: 3650 } as const;
+export const MASS_LOSS_COUNT_RANGE = { min: 2, max: 100000 } as const;
+export const MASS_LOSS_WINDOW_RANGE = { min: 1, max: 3600 } as const;
+export const EDIT_REVIEW_MINUTES_RANGE = { min: 1, max: 1440 } as const;
+
 const allOn = <K extends string>(names: readonly K[]): Record<K, boolean> =>
   Object.fromEntries(names.map((name) => [name, true])) as Record<K, boolean>;
 
 export const DEFAULT_SETTINGS: AirlockSettings = {
   enabled: true,
   approval: { threshold: 50, timeoutSeconds: 120, typedConfirmation: true },
+  // Secrets, keys and credentials; migrations, infrastructure state, CI workflows and database files,
+  // which git often does not hold or cannot bring back; the repository itself and Airlock's own files.
+  // Reads are never asked about: only actions that change or delete a matching path.
   protectedPaths: [
     '**/.env',
     '**/.env.*',
+    '**/.env*',
     '**/*.pem',
     '**/*.key',
+    '**/*.p12',
+    '**/*.pfx',
+    '**/*.jks',
+    '**/*.keystore',
     '**/id_rsa*',
+    '**/id_dsa*',
+    '**/id_ecdsa*',
     '**/id_ed25519*',
+    '**/credentials',
+    '**/credentials.json',
+    '**/.netrc',
+    '**/.git-credentials',
+    '**/.pgpass',
     '**/.ssh/**',
+    '**/.aws/**',
+    '**/migrations/**',
+    '**/*.tfstate*',
+    '**/.github/workflows/**',
+    '**/*.sqlite*',
+    '**/*.db',
     '**/.git/**',
     '**/.airlock/**',
+    '**/.claude/settings*.json',
+    '**/.cursor/hooks.json',
+    '**/.github/hooks/**',
   ],
   productionMarkers: ['prod', 'production', 'live'],
   rules: { allow: [], ask: [], deny: [] },
+  snapshots: { maxFileBytes: 50 * 1024 * 1024, maxTotalBytes: 1024 * 1024 * 1024, maxAgeDays: 30 },
+  massLoss: { fileCount: 20, windowSeconds: 30 },
+  editReview: { activeMinutes: 5 },
   guards: allOn(GUARD_NAMES),
   agents: allOn(AGENT_NAMES),
 };
@@ -82,6 +142,12 @@ export function flattenSettings(settings: AirlockSettings): Record<string, unkno
       ask: plainRules(settings.rules.ask),
       deny: plainRules(settings.rules.deny),
     },
+    'airlock.snapshots.maxFileBytes': settings.snapshots.maxFileBytes,
+    'airlock.snapshots.maxTotalBytes': settings.snapshots.maxTotalBytes,
+    'airlock.snapshots.maxAgeDays': settings.snapshots.maxAgeDays,
+    'airlock.massLoss.fileCount': settings.massLoss.fileCount,
+    'airlock.massLoss.windowSeconds': settings.massLoss.windowSeconds,
+    'airlock.editReview.activeMinutes': settings.editReview.activeMinutes,
   };
   for (const name of GUARD_NAMES) flat[`airlock.guards.${name}`] = settings.guards[name];
   for (const name of AGENT_NAMES) flat[`airlock.agents.${name}`] = settings.agents[name];
