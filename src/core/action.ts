@@ -72,4 +72,38 @@ export interface SettingsChangeAction {
   readonly changes: readonly string[];
 }
 
-export type Action = ShellAction | FileWriteAction | FileDeleteAction | FileReadAction | McpAction | ToolAction | SettingsChangeAction;
+/** What happened to workspace files in a `FileEventAction`. */
+export type FileEventKind = 'delete' | 'rename' | 'save' | 'edit' | 'empty' | 'mass-loss' | 'restore' | 'snapshot';
+
+/**
+ * Something that happened to workspace files, seen or done by Airlock rather than asked about: the
+ * editor deleting or saving a file, a delete from outside seen by the watcher, an agent's edit kept for
+ * review, many files lost at once, a restore. Recorded in the ledger with the snapshots that undo it
+ * (`LedgerRecord.snapshots`); never decided, because it has already happened or a person asked for it.
+ */
+export interface FileEventAction {
+  readonly kind: 'fileEvent';
+  readonly event: FileEventKind;
+  /** The file or folder, absolute; for `mass-loss` the workspace root. */
+  readonly path: string;
+  /** Where a rename moved it. */
+  readonly to?: string;
+  /** For `restore`: the id of the snapshot written back (the entry's `snapshots` hold what it replaced). */
+  readonly snapshot?: string;
+  /** Workspace-relative files involved when there are several (a folder delete, a mass loss). */
+  readonly files?: readonly string[];
+  /** How Airlock learnt of it: `editor`, `watcher`, `hook`, `cli`, `side-panel`. */
+  readonly via?: string;
+  /** For `edit`: the unified diff of the change, capped (see `src/core/files/editDiff.ts`). */
+  readonly diff?: string;
+}
+
+export type Action =
+  | ShellAction
+  | FileWriteAction
+  | FileDeleteAction
+  | FileReadAction
+  | McpAction
+  | ToolAction
+  | SettingsChangeAction
+  | FileEventAction;

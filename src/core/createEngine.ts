@@ -1,6 +1,7 @@
 import type { Action } from './action';
 import { assessFileDelete, assessFileRead } from './actions/fileDelete';
 import { assessFileWrite } from './actions/fileWrite';
+import { fileEventAssessment } from './files/fileEvents';
 import { assessMcp, assessTool } from './actions/mcp';
 import type { Assessment } from './assessment';
 import type { AnalysisContext } from './context/analysisContext';
@@ -34,6 +35,8 @@ export async function createEngine(binaries: BashGrammarBinaries, packs: readonl
           return assessTool(action, context, shellText);
         case 'settings':
           return settingsChangeAssessment(action);
+        case 'fileEvent':
+          return fileEventAssessment(action);
       }
     },
   };

@@ -40,6 +40,28 @@ export interface LedgerRecord {
   readonly decider: Decider;
   /** How long the action waited for its decision, in milliseconds. */
   readonly waitMs: number;
+  /**
+   * The file snapshots that undo this action (the content before a delete, a save, an edit or a
+   * restore), and the files that could not be kept, with why. `airlock restore <seq>` writes these
+   * back; retention never drops a snapshot an entry names.
+   */
+  readonly snapshots?: readonly LedgerSnapshotRef[];
+}
+
+/** One file an entry kept (or failed to keep) a copy of. */
+export interface LedgerSnapshotRef {
+  /** Workspace-relative, `/`-separated. */
+  readonly path: string;
+  /** The snapshot's id (SHA-256 of the content); absent when no copy could be taken. */
+  readonly id?: string;
+  readonly size?: number;
+  /**
+   * SHA-256 of what the action left at the path (after a save or an edit); `null` when it left nothing
+   * (a delete). A restore overwrites without asking only while the file still holds this.
+   */
+  readonly after?: string | null;
+  /** Why no copy was taken (`too-large`, `symlink`...), so the entry still names the file. */
+  readonly problem?: string;
 }
 
 /** A record as stored: redacted, numbered and chained. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -15,6 +15,24 @@ export const AIRLOCK_GITIGNORE = [
   '!policy.json',
   '',
 ].join('\n');
+
+/**
+ * Creates `<workspace>/.airlock` with its `.gitignore` if missing, so nothing Airlock writes there (the
+ * ledger, snapshots) is ever committed by accident. Returns the folder.
+ */
+export function ensureAirlockDir(workspaceRoot: string): string {
+  const dir = join(workspaceRoot, AIRLOCK_DIR);
+  mkdirSync(dir, { recursive: true });
+  const gitignore = join(dir, '.gitignore');
+  if (!existsSync(gitignore)) {
+    try {
+      writeFileSync(gitignore, AIRLOCK_GITIGNORE, { flag: 'wx' });
+    } catch {
+      // Another writer created it first.
+    }
+  }
+  return dir;
+}
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
