@@ -8,6 +8,10 @@ import { WordResolver } from './words';
 import { literalOutput } from './literalOutput';
 import { spawnsForever } from './loopShapes';
 import { rememberWrittenFiles, trackShellState } from './shellState';
+import { coprocessAt } from './coprocess';
+import { namedDescriptor, openCoprocess, openDescriptors } from './descriptors';
+import type { ParsedRedirects } from './redirects';
+import { noRedirects, RedirectReader, REDIRECT_TYPES } from './redirects';
 import type { NestedOutput } from './words';
 
 /**
@@ -41,16 +45,7 @@ export interface Frame {
 }
 
 const STATEMENT_LISTS = new Set(['program', 'list', 'compound_statement', 'do_group', 'else_clause', 'elif_clause', 'case_item', 'if_statement', 'while_statement', 'negated_command', 'ERROR']);
-const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
 const SKIPPED = new Set(['comment', 'heredoc_body', 'heredoc_start', 'heredoc_end', 'heredoc_content', 'variable_name', 'word']);
-
-interface ParsedRedirect {
-  readonly redirects: Redirect[];
-  readonly stdin?: Stdin;
-  readonly continuations: { node: SyntaxNode; piped: boolean }[];
-  /** Words the grammar attached to the redirect that belong to the command. */
-  readonly extraArgs?: Word[];
-}
 
 export class ShellExtractor {
   constructor(
@@ -72,6 +67,7 @@ export class ExtractionRun {
   private nesting = 0;
   private stopped = false;
   private readonly words: WordResolver;
+  private readonly redirects: RedirectReader;
   private readonly unwrapper: Unwrapper;
   /** The frame of the statement being resolved, so substitutions inside its words inherit it. */
   private currentFrame: Frame = { via: [], depth: 0 };
@@ -81,6 +77,7 @@ export class ExtractionRun {
     readonly limits: ExtractionLimits,
   ) {
     this.words = new WordResolver((node, scope) => this.nested(node, scope));
+    this.redirects = new RedirectReader(this.words, this.invocations);
     this.unwrapper = new Unwrapper(this);
   }
 
@@ -127,7 +124,7 @@ export class ExtractionRun {
     if (STATEMENT_LISTS.has(node.type)) return this.sequence(node, scope, frame);
     switch (node.type) {
       case 'command':
-        return this.command(node, scope, frame, []);
+        return this.command(node, scope, frame);
       case 'redirected_statement':
         return this.redirected(node, scope, frame);
       case 'pipeline':
@@ -157,8 +154,18 @@ export class ExtractionRun {
 
   private sequence(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
     const started: Invocation[] = [];
-    for (const child of node.namedChildren) {
-      if (child) started.push(...this.statement(child, scope, frame));
+    const children = node.namedChildren.filter((child): child is SyntaxNode => child !== null);
+    for (let index = 0; index < children.length; index++) {
+      const coprocess = coprocessAt(node, children, index);
+      if (coprocess) {
+        // The grammar does not know `coproc NAME { ...; }`: it splits the group into siblings.
+        const ran = this.script(coprocess.source, scope.child(), { via: [...frame.via, 'coproc'], depth: frame.depth + 1 });
+        openCoprocess(coprocess.name, ran.at(-1), coprocess.source, scope);
+        started.push(...ran);
+        index = coprocess.last;
+        continue;
+      }
+      started.push(...this.statement(children[index] as SyntaxNode, scope, frame));
     }
     return started;
   }
@@ -178,85 +185,28 @@ export class ExtractionRun {
 
   private redirected(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
     const body = node.childForFieldName('body');
-    const redirects: Redirect[] = [];
-    let stdin = frame.stdin;
-    const continuations: { node: SyntaxNode; piped: boolean }[] = [];
-    const extraArgs: Word[] = [];
-    for (const child of node.namedChildren) {
-      if (!child || child.id === body?.id || !REDIRECTS.has(child.type)) continue;
-      const parsed = this.redirect(child, scope, frame);
-      redirects.push(...parsed.redirects);
-      if (parsed.stdin) stdin = parsed.stdin;
-      continuations.push(...parsed.continuations);
-      extraArgs.push(...(parsed.extraArgs ?? []));
-    }
-    const bodyFrame: Frame = stdin ? { ...frame, stdin } : frame;
+    const parsed = noRedirects();
+    // `exec {fd}< <(...)`: the grammar ends the body with `{fd}`, which names the first redirect's descriptor.
+    const redirectNodes = node.namedChildren.filter((child): child is SyntaxNode => child !== null && child.id !== body?.id && REDIRECT_TYPES.has(child.type));
+    const trailing = body?.type === 'command' ? body.namedChildren.at(-1) : undefined;
+    const named = trailing && redirectNodes[0]?.startIndex === trailing.endIndex ? namedDescriptor(trailing.text) : undefined;
+    redirectNodes.forEach((child, index) => this.redirects.read(child, scope, parsed, index === 0 ? named : undefined));
+    const bodyFrame: Frame = parsed.stdin ?? frame.stdin ? { ...frame, stdin: parsed.stdin ?? frame.stdin } : frame;
     let started: Invocation[];
     if (body?.type === 'command') {
-      started = this.command(body, scope, bodyFrame, redirects, extraArgs);
+      started = this.command(body, scope, bodyFrame, parsed, named !== undefined);
     } else {
       started = body ? this.statement(body, scope, bodyFrame) : [];
       // A redirect on a group or on nothing (`> file`) still writes its target.
-      if (redirects.length > 0) started = [...started, this.record(this.invocation([], new Map(), redirects, scope, frame, node.text))];
+      if (parsed.redirects.length > 0) started = [...started, this.record(this.invocation([], new Map(), parsed.redirects, scope, frame, node.text))];
     }
-    for (const continuation of continuations) {
+    for (const continuation of parsed.continuations) {
       const producer = started[started.length - 1];
       const continuationFrame: Frame = continuation.piped && producer ? { ...frame, stdin: { kind: 'pipe', producer } } : frame;
       const more = this.statement(continuation.node, scope, continuationFrame);
       started = continuation.piped ? more : [...started, ...more];
     }
     return started;
-  }
-
-  private redirect(node: SyntaxNode, scope: Scope, frame: Frame): ParsedRedirect {
-    const continuations: { node: SyntaxNode; piped: boolean }[] = [];
-    if (node.type === 'herestring_redirect') {
-      const value = node.namedChildren.find((child) => child !== null);
-      const word = value ? this.words.resolveOne(value, scope) : literalWord('');
-      return { redirects: [], stdin: { kind: 'text', text: `${word.value}\n`, dynamic: word.dynamic }, continuations };
-    }
-    if (node.type === 'heredoc_redirect') {
-      const redirects: Redirect[] = [];
-      let body = '';
-      let dynamic = false;
-      let lastOperator = '';
-      for (const child of node.children) {
-        if (!child) continue;
-        if (!child.isNamed) {
-          lastOperator = child.type;
-          continue;
-        }
-        if (child.type === 'heredoc_body') {
-          body = child.text;
-          // Unquoted heredocs expand `$(...)` when the shell reads them: those commands run.
-          for (const part of child.namedChildren) {
-            if (part && part.type !== 'heredoc_content') {
-              dynamic = true;
-              this.words.resolve(part, scope);
-            }
-          }
-        } else if (REDIRECTS.has(child.type)) {
-          redirects.push(...this.redirect(child, scope, frame).redirects);
-        } else if (!SKIPPED.has(child.type)) {
-          continuations.push({ node: child, piped: lastOperator === '|' || lastOperator === '|&' || lastOperator === '<<' || lastOperator === '<<-' });
-        }
-      }
-      return { redirects, stdin: { kind: 'text', text: body, dynamic }, continuations };
-    }
-    // tree-sitter-bash hangs words after a redirect (`git >/dev/null reset --hard`) on it as more
-    // destinations; they are the command's arguments.
-    const [destination, ...more] = node.childrenForFieldName('destination').filter((child): child is SyntaxNode => child !== null);
-    const extraArgs = more.flatMap((child) => this.words.resolve(child, scope));
-    const descriptor = node.namedChildren.find((child) => child?.type === 'file_descriptor');
-    const operator = node.children.find((child) => child !== null && !child.isNamed && child.type !== '\\');
-    const op = operator?.type ?? '>';
-    const target = destination ? this.words.resolveOne(destination, scope) : dynamicWord('?');
-    const redirect: Redirect = { op, fd: descriptor?.text, target };
-    if (op === '<') {
-      const sources = target.sources ? { sources: target.sources } : {};
-      return { redirects: [redirect], stdin: { kind: 'text', text: `<${target.value}`, dynamic: true, ...sources }, continuations, extraArgs };
-    }
-    return { redirects: [redirect], continuations, extraArgs };
   }
 
   private assign(node: SyntaxNode, scope: Scope): void {
@@ -327,31 +277,42 @@ export class ExtractionRun {
     return { output, programs };
   }
 
-  private command(node: SyntaxNode, scope: Scope, frame: Frame, outerRedirects: readonly Redirect[], extraArgs: readonly Word[] = []): Invocation[] {
+  private command(node: SyntaxNode, scope: Scope, frame: Frame, outer: ParsedRedirects = noRedirects(), dropTrailing = false): Invocation[] {
     const outerFrame = this.currentFrame;
     this.currentFrame = frame;
     try {
       const assignments = new Map<string, Word>();
       const argv: Word[] = [];
-      const redirects: Redirect[] = [...outerRedirects];
-      let stdin = frame.stdin;
-      for (const child of node.namedChildren) {
-        if (!child) continue;
+      const parsed: ParsedRedirects = { ...outer, redirects: [...outer.redirects], extraArgs: [], opened: [...outer.opened], consumers: [...outer.consumers] };
+      parsed.stdin = outer.stdin ?? frame.stdin;
+      const children = node.namedChildren.filter((child): child is SyntaxNode => child !== null && child.type !== 'comment');
+      if (dropTrailing) children.pop();
+      children.forEach((child, index) => {
         if (child.type === 'variable_assignment') {
           const name = child.childForFieldName('name')?.text ?? '';
           const value = child.childForFieldName('value');
           assignments.set(name, value ? this.words.resolveOne(value, scope) : literalWord(''));
-        } else if (REDIRECTS.has(child.type)) {
-          const parsed = this.redirect(child, scope, frame);
-          redirects.push(...parsed.redirects);
-          argv.push(...(parsed.extraArgs ?? []));
-          if (parsed.stdin) stdin = parsed.stdin;
-        } else if (child.type !== 'comment') {
+        } else if (REDIRECT_TYPES.has(child.type)) {
+          const before = children[index - 1];
+          const named = before && before.endIndex === child.startIndex ? namedDescriptor(before.text) : undefined;
+          const extraBefore = parsed.extraArgs.length;
+          this.redirects.read(child, scope, parsed, named);
+          argv.push(...parsed.extraArgs.slice(extraBefore));
+        } else if (!(namedDescriptor(child.text) !== undefined && REDIRECT_TYPES.has(children[index + 1]?.type ?? '') && children[index + 1]?.startIndex === child.endIndex)) {
           argv.push(...this.words.resolve(child, scope));
         }
+      });
+      argv.push(...outer.extraArgs);
+      const commandFrame: Frame = parsed.stdin ? { ...frame, stdin: parsed.stdin } : frame;
+      const started = this.run(argv, assignments, parsed.redirects, scope, commandFrame, node.text);
+      const onlyOpens = argv.length === 1 && argv[0]?.value === 'exec';
+      openDescriptors(parsed.opened, scope, onlyOpens);
+      const writer = started[0];
+      if (writer && !onlyOpens) {
+        // `cmd > >(bash)`: the shell reads what cmd writes, as if piped.
+        for (const source of parsed.consumers) this.script(source, scope.child(), { via: [...frame.via, 'process substitution'], depth: frame.depth + 1, stdin: { kind: 'pipe', producer: writer } });
       }
-      const commandFrame: Frame = stdin ? { ...frame, stdin } : frame;
-      return this.run([...argv, ...extraArgs], assignments, redirects, scope, commandFrame, node.text);
+      return started;
     } finally {
       this.currentFrame = outerFrame;
     }

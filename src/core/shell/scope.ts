@@ -1,3 +1,4 @@
+import type { Descriptor } from './descriptors';
 import type { Word } from './ir';
 
 /**
@@ -14,6 +15,8 @@ export class Scope {
     readonly remote: string | undefined,
     /** Files this line wrote with known text (`echo 'rm -rf /' > x.sh`), by absolute path: shared by all scopes of a line. */
     readonly writtenFiles: Map<string, string> = new Map(),
+    /** File descriptors opened by `exec 3>...`, `exec {fd}< <(...)` and `coproc`, by number. */
+    readonly descriptors: Map<string, Descriptor> = new Map(),
   ) {}
 
   static root(cwd: string, knownVariables: ReadonlyMap<string, Word>): Scope {
@@ -21,7 +24,7 @@ export class Scope {
   }
 
   child(): Scope {
-    return new Scope(new Map(this.variables), new Map(this.functions), new Map(this.aliases), this.cwd, this.remote, this.writtenFiles);
+    return new Scope(new Map(this.variables), new Map(this.functions), new Map(this.aliases), this.cwd, this.remote, this.writtenFiles, new Map(this.descriptors));
   }
 
   /** A fresh scope for a script run by another shell (`bash -c`, `ssh host`): only exported facts carry. */
@@ -31,6 +34,8 @@ export class Scope {
       // On another machine nothing about this one holds: not the home, not the working directory.
       for (const name of ['HOME', 'PWD', 'OLDPWD']) variables.delete(name);
     }
-    return new Scope(variables, new Map(), new Map(), remote === undefined ? this.cwd : undefined, remote ?? this.remote, remote === undefined ? this.writtenFiles : new Map());
+    // A child shell inherits its parent's open descriptors; another machine has none of them.
+    const local = remote === undefined;
+    return new Scope(variables, new Map(), new Map(), local ? this.cwd : undefined, remote ?? this.remote, local ? this.writtenFiles : new Map(), local ? new Map(this.descriptors) : new Map());
   }
 }

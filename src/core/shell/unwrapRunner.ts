@@ -1,4 +1,5 @@
 import type { Invocation, Stdin, Word } from './ir';
+import { descriptorPath, stdinFrom } from './descriptors';
 import { literalOutput } from './literalOutput';
 import { interpreterLanguage, inlineCode, scanCode } from './interpreters';
 import type { Scope } from './scope';
@@ -84,6 +85,13 @@ export class Unwrapper {
           // A local program's output (`source <(kubectl completion bash)`) is judged like `eval "$(...)"`.
           this.unknownPayload(inner.via, origin, `a script from ${inner.file.sources.join(' | ')}`, invocation);
           return [];
+        }
+        const reopened = descriptorPath(inner.file.value);
+        const descriptor = reopened === undefined ? undefined : scope.descriptors.get(reopened);
+        if (descriptor) {
+          // `source /dev/fd/3` after `exec 3<<<'...'` runs that text; after `exec 3< <(curl ...)`, curl's output.
+          const stdin = stdinFrom(descriptor);
+          return stdin ? this.stdinScript(inner.via, { ...invocation, stdin }, scope, frame) : [];
         }
         const written = inner.file.dynamic ? undefined : scope.writtenFiles.get(absoluteKey(inner.file.value, scope.cwd));
         return written === undefined ? [] : this.run.script(written, scope.forNestedShell(undefined), frame);

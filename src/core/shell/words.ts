@@ -123,7 +123,9 @@ export class WordResolver {
   private expansion(node: SyntaxNode, scope: Scope, quoted: boolean): Piece {
     const named = node.namedChildren.filter((child): child is SyntaxNode => child !== null);
     const variable = named[0];
-    const name = variable && (variable.type === 'variable_name' || variable.type === 'special_variable_name') ? variable.text : undefined;
+    // `${JOB[1]}` reads one element (a coprocess's descriptors are kept as `JOB[0]` and `JOB[1]`).
+    const element = variable?.type === 'subscript' ? /^([A-Za-z_]\w*)\[(\d+)\]$/.exec(variable.text) : null;
+    const name = variable && (variable.type === 'variable_name' || variable.type === 'special_variable_name') ? variable.text : element ? `${element[1]}[${element[2]}]` : undefined;
     const known = name === undefined ? undefined : scope.variables.get(name);
     const plain = node.type === 'simple_expansion' || (named.length === 1 && node.text === `\${${name}}`);
     if (plain && known && !known.dynamic) return { text: known.value, quoted, known: true, splittable: !quoted };
