@@ -1,6 +1,5 @@
 import { createBrokerDecisionService } from '../host/brokerClient';
 import type { DecisionService } from '../host/decisionService';
-import { loadEngine } from '../host/engineLoader';
 
 export interface DecisionServiceOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -14,9 +13,16 @@ export type DecisionServiceFactory = () => Promise<DecisionService>;
  * The one place the CLI's interceptors get their DecisionService: the extension's broker first (a
  * person can be asked in Airlock's view), and when no extension answers in time, or with
  * `AIRLOCK_NO_BROKER=1`, the local service: same engine and policy, failing closed (an `ask` becomes
- * a `deny`), ledger written. The engine is loaded only if the fallback is needed.
+ * a `deny`), ledger written. The engine module is imported only if the fallback is needed, so the hook
+ * bundle (`dist/hook.js`) does not even initialize it when a window answers.
  */
 export function createDecisionService(options: DecisionServiceOptions = {}): Promise<DecisionService> {
   const env = options.env ?? process.env;
+  const loadEngine = async () => {
+    // Tells the hook loader (hookLoader.ts) that this run compiled the engine, so the code cache it
+    // writes at exit covers the engine for the next call that decides locally.
+    ((globalThis as { __airlockHookCompiled?: string[] }).__airlockHookCompiled ??= []).push('local');
+    return (await import('../host/engineLoader')).loadEngine();
+  };
   return Promise.resolve(createBrokerDecisionService(loadEngine, { env, ...(options.onWarning ? { onWarning: options.onWarning } : {}) }));
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
 import type { Action } from '../core/action';
 import { formatReply } from '../core/hooks/answer';
 import type { HookVerdict } from '../core/hooks/answer';
@@ -9,6 +10,7 @@ import type { GuardAnswer } from '../host/decisionService';
 import { AnswerCache } from '../host/hooks/answerCache';
 import { intentToAction } from '../host/hooks/intentAction';
 import { airlockStateDir } from '../host/ledger/locations';
+import { createDecisionService } from './decisionServiceFactory';
 import type { DecisionServiceFactory } from './decisionServiceFactory';
 import type { CommandIo } from './io';
 
@@ -62,6 +64,22 @@ export async function runHook(args: readonly string[], io: CommandIo, stdin: Rea
   io.stdout.write(reply.stdout);
   if (reply.stderr) io.stderr.write(reply.stderr);
   return reply.exitCode;
+}
+
+/**
+ * A whole hook process, as `airlock hook` (dist/cli.js) and the hook launcher's bundle (dist/hook.js)
+ * run it: answers one call on this process's stdin and exits with the agent's exit code.
+ */
+export async function runHookProcess(args: readonly string[], io: CommandIo): Promise<never> {
+  // One short parse per process: baseline WebAssembly code compiled lazily is ready at once, where the
+  // optimizing tier keeps background threads compiling the grammar that exit then waits for.
+  setFlagsFromString('--liftoff-only');
+  setFlagsFromString('--wasm-lazy-compilation');
+  const code = await runHook(args, io, process.stdin, { createService: () => createDecisionService({ onWarning: (message) => io.stderr.write(`airlock: ${message}\n`) }) });
+  // The agent waits on this process: once the answer is flushed, exit instead of idling while V8
+  // finishes background compilation of the grammar (measured: a few hundred ms).
+  await new Promise<void>((resolve) => process.stdout.write('', () => process.stderr.write('', () => resolve())));
+  process.exit(code);
 }
 
 async function judge(request: HookRequest, agent: HookAgent, deps: HookDeps, deadline: number): Promise<HookVerdict> {

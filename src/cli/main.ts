@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { loadEngine } from '../host/engineLoader';
 import { CHECK_USAGE, runCheck } from './checkCommand';
 import type { CommandIo } from './io';
@@ -6,8 +5,7 @@ import { UsageError } from './io';
 import { GUARD_USAGE, runGuard } from './guardCommand';
 import { runLedgerCommand } from './ledgerCommand';
 import { runShellInit, SHELL_INIT_USAGE } from './shellInitCommand';
-import { createDecisionService } from './decisionServiceFactory';
-import { HOOK_USAGE, runHook } from './hookCommand';
+import { HOOK_USAGE, runHookProcess } from './hookCommand';
 import { HOOKS_USAGE, runHooksCommand } from './hooksCommand';
 
 const USAGE = `Airlock: scores commands for destructiveness before they run.
@@ -28,17 +26,8 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
       return runShellInit(args, io);
     case 'guard':
       return runGuard(args, io, process.stdin, () => loadEngine());
-    case 'hook': {
-      // One short parse per process: baseline WebAssembly code compiled lazily is ready at once, where
-      // the optimizing tier keeps background threads compiling the grammar that exit then waits for.
-      setFlagsFromString('--liftoff-only');
-      setFlagsFromString('--wasm-lazy-compilation');
-      const code = await runHook(args, io, process.stdin, { createService: () => createDecisionService({ onWarning: (message) => io.stderr.write(`airlock: ${message}\n`) }) });
-      // The agent waits on this process: once the answer is flushed, exit instead of idling while
-      // V8 finishes background compilation of the grammar (measured: a few hundred ms).
-      await new Promise<void>((resolve) => process.stdout.write('', () => process.stderr.write('', () => resolve())));
-      process.exit(code);
-    }
+    case 'hook':
+      return runHookProcess(args, io);
     case 'hooks':
       return runHooksCommand(args, io);
     case undefined:

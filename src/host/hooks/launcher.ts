@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HookAgent } from '../../core/hooks/payload';
+import { LOADER_NAME, LOADER_SCRIPT } from './hookLoader';
 
 /** Where the launcher finds Airlock and a JavaScript runtime, as known when it was written. */
 export interface LauncherTarget {
@@ -13,7 +14,6 @@ export interface LauncherTarget {
 }
 
 export const LAUNCHER_NAME = 'airlock-hook';
-export const LOADER_NAME = 'airlock-hook-loader.js';
 /** What every hook entry Airlock writes contains; how Airlock recognizes its own entries. */
 export const HOOK_MARKER = `bin/${LAUNCHER_NAME}`;
 /** The deadline Airlock asks of itself, under the timeout written into the hook files. */
@@ -48,66 +48,18 @@ if [ ! -f "$cli" ]; then
   exit 2
 fi
 loader="$(dirname "$0")/${LOADER_NAME}"
+# hook.js is airlock hook alone (fast to start); a CLI without it is run as airlock hook.
+set -- "$(dirname "$cli")/hook.js" "$@"
+[ -f "$1" ] || { shift; set -- "$cli" hook "$@"; }
 if [ -x "$runtime" ]; then
-  if [ "$electron" = 1 ]; then ELECTRON_RUN_AS_NODE=1 exec "$runtime" "$loader" "$cli" hook "$@"; fi
-  exec "$runtime" "$loader" "$cli" hook "$@"
+  if [ "$electron" = 1 ]; then ELECTRON_RUN_AS_NODE=1 exec "$runtime" "$loader" "$@"; fi
+  exec "$runtime" "$loader" "$@"
 fi
-if command -v node >/dev/null 2>&1; then exec node "$loader" "$cli" hook "$@"; fi
+if command -v node >/dev/null 2>&1; then exec node "$loader" "$@"; fi
 echo "Airlock: the hook found no Node runtime (was $runtime), so this action is blocked. Install Node.js or reopen the editor with Airlock." >&2
 exit 2
 `;
 }
-
-/**
- * Runs the CLI bundle with a V8 code cache kept beside the launcher. Compiling the multi-megabyte
- * bundle is most of a hook call's time, paid on every tool call the agent makes; with the cache the
- * call costs little more than starting Node. The cache is keyed by the bundle's path, size, time and
- * the runtime's version, and V8 itself rejects data that does not match the source.
- */
-export const LOADER_SCRIPT = `'use strict';
-// Airlock's hook loader, written by Airlock beside its launcher: node airlock-hook-loader.js CLI ARGS...
-const fs = require('fs');
-const path = require('path');
-const vm = require('vm');
-const Module = require('module');
-const crypto = require('crypto');
-// One short parse per process: baseline WebAssembly code, compiled lazily, is ready at once, where the
-// optimizing tier keeps background threads compiling the 1.3 MB grammar that exit then waits for.
-require('v8').setFlagsFromString('--liftoff-only');
-require('v8').setFlagsFromString('--wasm-lazy-compilation');
-const [cli, ...args] = process.argv.slice(2);
-const stat = fs.statSync(cli);
-const key = crypto.createHash('sha256').update([cli, stat.size, stat.mtimeMs, process.version, process.arch].join('|')).digest('hex').slice(0, 24);
-const cacheDir = path.join(__dirname, 'cache');
-const cacheFile = path.join(cacheDir, key + '.bin');
-let cachedData;
-try { cachedData = fs.readFileSync(cacheFile); } catch {}
-// A script compiled through vm cannot import() (and a cached one loses the callback): the bundle's
-// dynamic imports of Node built-ins are served by require, which gives the same named exports (through
-// a global, since the bundle declares a local \`require\` of its own where it imports \`module\`).
-const builtins = new Set(Module.builtinModules);
-const source = fs.readFileSync(cli, 'utf8').replace(/^#!.*/, '').replace(/\\bimport\\((["'])([^"']+)\\1\\)/g, (all, quote, name) =>
-  builtins.has(name.replace(/^node:/, '')) ? 'Promise.resolve(globalThis.__airlockHookRequire(' + quote + name + quote + '))' : all);
-const script = new vm.Script(Module.wrap(source), { filename: cli, cachedData });
-if (!cachedData || script.cachedDataRejected) {
-  // Written at exit, after the run compiled the functions it needed, so the next call finds them too.
-  process.once('exit', () => {
-    try {
-      fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-      for (const old of fs.readdirSync(cacheDir)) if (old !== key + '.bin') fs.unlinkSync(path.join(cacheDir, old));
-      const temp = cacheFile + '.' + process.pid;
-      fs.writeFileSync(temp, script.createCachedData());
-      fs.renameSync(temp, cacheFile);
-    } catch {}
-  });
-}
-const mod = new Module(cli, null);
-mod.filename = cli;
-mod.paths = Module._nodeModulePaths(path.dirname(cli));
-process.argv = [process.argv[0], cli, ...args];
-globalThis.__airlockHookRequire = (id) => mod.require(id);
-script.runInThisContext()(mod.exports, (id) => mod.require(id), mod, cli, path.dirname(cli));
-`;
 
 export function writeLauncher(stateRoot: string, target: LauncherTarget): string {
   const file = launcherPath(stateRoot);
