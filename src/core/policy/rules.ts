@@ -129,7 +129,7 @@ function matchesRuleIds(rule: PolicyRule, assessment: Assessment): boolean {
 }
 
 /** Both forms of a path a glob may be written against: relative to the workspace, and absolute. */
-function pathForms(path: string, workspaceRoot: string | undefined): string[] {
+export function pathForms(path: string, workspaceRoot: string | undefined): string[] {
   const abs = path.replace(/\\/g, '/');
   const forms = [abs];
   if (workspaceRoot !== undefined) {
@@ -140,10 +140,17 @@ function pathForms(path: string, workspaceRoot: string | undefined): string[] {
   return forms;
 }
 
+/**
+ * How every path glob of Airlock is read (policy rules, protected paths, the file guards): dot files
+ * match, case matters, and a pattern without a slash matches the base name anywhere.
+ */
+export function pathGlobOptions(glob: string): { dot: boolean; matchBase: boolean; nocase: boolean } {
+  return { dot: true, matchBase: !glob.includes('/'), nocase: false };
+}
+
 /** Whether a minimatch glob covers a path; patterns without a slash match the base name anywhere. */
 export function globMatchesPath(glob: string, path: string, workspaceRoot: string | undefined): boolean {
-  const options = { dot: true, matchBase: !glob.includes('/'), nocase: false };
-  return pathForms(path, workspaceRoot).some((form) => minimatch(form, glob, options));
+  return pathForms(path, workspaceRoot).some((form) => minimatch(form, glob, pathGlobOptions(glob)));
 }
 
 function matchesPaths(rule: PolicyRule, subject: RuleSubject): boolean {
