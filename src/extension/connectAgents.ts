@@ -1,11 +1,11 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HookAgent } from '../core/hooks/payload';
 import { detectAgents, installHooks } from '../host/hooks/installer';
 import type { AgentHookState } from '../host/hooks/installer';
-import { launcherPath, writeLauncher } from '../host/hooks/launcher';
+import { currentRuntime, launcherPath, writeLauncher } from '../host/hooks/launcher';
 import type { LauncherTarget } from '../host/hooks/launcher';
 import { airlockStateDir } from '../host/ledger/locations';
 
@@ -53,16 +53,5 @@ export function refreshLauncher(context: vscode.ExtensionContext): void {
 
 /** This extension's CLI, run by `node` when there is one on PATH, else by the editor's own runtime. */
 function launcherTarget(context: vscode.ExtensionContext): LauncherTarget {
-  const cliPath = path.join(context.extensionPath, 'dist', 'cli.js');
-  const node = (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, process.platform === 'win32' ? 'node.exe' : 'node')).find(isFile);
-  if (node) return { cliPath, runtime: node, electron: false };
-  return { cliPath, runtime: process.execPath, electron: process.versions.electron !== undefined };
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
+  return { cliPath: path.join(context.extensionPath, 'dist', 'cli.js'), ...currentRuntime() };
 }

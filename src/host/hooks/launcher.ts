@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HookAgent } from '../../core/hooks/payload';
 import { LOADER_NAME, LOADER_SCRIPT } from './hookLoader';
@@ -20,6 +20,10 @@ export const HOOK_MARKER = `bin/${LAUNCHER_NAME}`;
 export const HOOK_TIMEOUT_S = 600;
 export const HOOK_DEADLINE_S = HOOK_TIMEOUT_S - 10;
 
+/** Where editors keep their extensions, under the home folder; the launcher looks there when its CLI is gone. */
+export const EXTENSION_FOLDERS: readonly string[] = ['.vscode/extensions', '.vscode-server/extensions', '.cursor/extensions', '.cursor-server/extensions'];
+const EXTENSION_PREFIX = 'airlock.airlock-';
+
 export function launcherPath(stateRoot: string): string {
   return path.join(stateRoot, 'bin', LAUNCHER_NAME);
 }
@@ -39,7 +43,7 @@ cli=${q(target.cliPath)}
 runtime=${q(target.runtime)}
 electron=${target.electron ? 1 : 0}
 if [ ! -f "$cli" ]; then
-  for found in "$HOME"/.vscode/extensions/airlock.airlock-*/dist/cli.js "$HOME"/.vscode-server/extensions/airlock.airlock-*/dist/cli.js "$HOME"/.cursor/extensions/airlock.airlock-*/dist/cli.js "$HOME"/.cursor-server/extensions/airlock.airlock-*/dist/cli.js; do
+  for found in ${EXTENSION_FOLDERS.map((folder) => `"$HOME"/${folder}/${EXTENSION_PREFIX}*/dist/cli.js`).join(' ')}; do
     [ -f "$found" ] && cli=$found
   done
 fi
@@ -87,4 +91,55 @@ export function hookCommand(agent: HookAgent, stateRoot: string, home: string): 
   const shown = file.startsWith(`${home}/`) ? `$HOME/${file.slice(home.length + 1)}` : file;
   const neutral = agent === 'cursor' ? ` echo '{"permission":"allow"}';` : '';
   return `L="${shown.replace(/"/g, '\\"')}"; if [ -x "$L" ]; then exec "$L" ${agent} --deadline ${HOOK_DEADLINE_S}; else echo "Airlock is not set up for this user, so this hook does nothing: install Airlock and run Airlock: Connect Agents." >&2;${neutral} fi`;
+}
+
+/**
+ * The runtime the launcher should use: `node` on PATH when there is one, which outlives any editor;
+ * else this process's own (the editor's Electron, run as Node).
+ */
+export function currentRuntime(env: NodeJS.ProcessEnv = process.env): Pick<LauncherTarget, 'runtime' | 'electron'> {
+  const node = (env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, process.platform === 'win32' ? 'node.exe' : 'node')).find(isFile);
+  if (node) return { runtime: node, electron: false };
+  return { runtime: process.execPath, electron: process.versions.electron !== undefined };
+}
+
+/**
+ * The CLI of an Airlock extension installed in another editor's extension folder than `ownExtension`'s
+ * (Airlock in both VS Code and Cursor shares one launcher), skipping versions the editor has marked for
+ * removal (`.obsolete`). The newest by folder name, or undefined.
+ */
+export function otherInstalledCli(home: string, ownExtension: string): string | undefined {
+  const ownFolder = path.resolve(path.dirname(ownExtension));
+  const found: string[] = [];
+  for (const folder of EXTENSION_FOLDERS.map((relative) => path.join(home, relative))) {
+    if (path.resolve(folder) === ownFolder) continue;
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      continue;
+    }
+    const obsolete = readObsolete(path.join(folder, '.obsolete'));
+    for (const name of names.filter((entry) => entry.startsWith(EXTENSION_PREFIX) && !obsolete.has(entry)).sort()) {
+      const cli = path.join(folder, name, 'dist', 'cli.js');
+      if (existsSync(cli)) found.push(cli);
+    }
+  }
+  return found.at(-1);
+}
+
+function readObsolete(file: string): Set<string> {
+  try {
+    return new Set(Object.keys(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>));
+  } catch {
+    return new Set();
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
