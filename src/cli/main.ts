@@ -7,12 +7,15 @@ import { runLedgerCommand } from './ledgerCommand';
 import { runShellInit, SHELL_INIT_USAGE } from './shellInitCommand';
 import { HOOK_USAGE, runHookProcess } from './hookCommand';
 import { HOOKS_USAGE, runHooksCommand } from './hooksCommand';
+import { RESTORE_USAGE, runRestoreCommand, terminalConfirm } from './restoreCommand';
+import { runSnapshotCommand, SNAPSHOT_USAGE } from './snapshotCommand';
 
 const USAGE = `Airlock: scores commands for destructiveness before they run.
 
 ${CHECK_USAGE}       airlock ledger verify|tail|export [--workspace DIR]
-${SHELL_INIT_USAGE}${GUARD_USAGE}${HOOK_USAGE}${HOOKS_USAGE}
-Exit codes: check exits 0 when the decision is allow, 2 otherwise.
+${SHELL_INIT_USAGE}${GUARD_USAGE}${HOOK_USAGE}${HOOKS_USAGE}${RESTORE_USAGE}${SNAPSHOT_USAGE}
+Exit codes: check exits 0 when the decision is allow, 2 otherwise; restore and snapshot exit 0 when
+every file was restored or kept, 1 when one was not, 2 on usage errors (airlock restore --help).
 `;
 
 async function main(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -30,6 +33,11 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
       return runHookProcess(args, io);
     case 'hooks':
       return runHooksCommand(args, io);
+    case 'restore':
+      // Only a person at a terminal is asked before newer work is overwritten; scripts get a refusal.
+      return runRestoreCommand(args, io, process.stdin.isTTY && process.stderr.isTTY ? terminalConfirm(process.stdin, process.stderr) : undefined);
+    case 'snapshot':
+      return runSnapshotCommand(args, io);
     case undefined:
     case 'help':
     case '--help':

@@ -2,8 +2,10 @@ import type { LedgerEntry } from './entry';
 
 /** The action as one line of text, whatever its kind. */
 export function actionText(entry: LedgerEntry): string {
-  const action = entry.action as { kind: string; command?: unknown; path?: unknown };
+  const action = entry.action as { kind: string; command?: unknown; path?: unknown; event?: unknown };
   if (typeof action.command === 'string') return action.command;
+  // File events read as what happened: `file restore /w/.env`, `file delete /w/db/migrations`.
+  if (action.kind === 'fileEvent' && typeof action.event === 'string' && typeof action.path === 'string') return `file ${action.event} ${action.path}`;
   if (typeof action.path === 'string') return `${action.kind} ${action.path}`;
   return action.kind;
 }
