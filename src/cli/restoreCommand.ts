@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import type { LedgerEntry, LedgerSnapshotRef } from '../core/ledger/entry';
+import { isSafeRelativePath, SNAPSHOT_ID } from '../core/snapshots/snapshotModel';
 import type { RestoreOptions, RestoreResult, SnapshotRecord } from '../core/snapshots/snapshotModel';
-import { readWorkspaceLedger } from '../host/ledger/verifyLedger';
+import { readWorkspaceLedger, verifyWorkspaceLedger } from '../host/ledger/verifyLedger';
 import type { SnapshotStore } from '../host/snapshots/snapshotStore';
 import { openWorkspaceSnapshots } from '../host/snapshots/workspaceSnapshots';
 import type { CommandIo } from './io';
@@ -91,7 +92,8 @@ export async function runRestoreCommand(args: readonly string[], io: CommandIo, 
     // Files the entry could not keep are named, on stderr under --json so stdout stays one JSON value.
     const notes = flags.json ? io.stderr : io.stdout;
     for (const ref of refs.filter((r) => r.id === undefined)) notes.write(`not kept  ${ref.path}: ${ref.problem ?? 'no snapshot was taken'}\n`);
-    const kept = refs.filter((ref): ref is LedgerSnapshotRef & { id: string } => ref.id !== undefined);
+    const kept = refs.filter((ref): ref is LedgerSnapshotRef & { id: string } => typeof ref.id === 'string' && SNAPSHOT_ID.test(ref.id) && isSafeRelativePath(ref.path));
+    if (kept.length < refs.filter((ref) => ref.id !== undefined).length) io.stderr.write(`warning: entry #${seq} names snapshots that are not valid; they are skipped\n`);
     if (kept.length === 0) {
       io.stderr.write(`airlock restore: ledger entry #${seq} kept no snapshots to restore\n`);
       return 2;
@@ -119,10 +121,22 @@ export async function runRestoreCommand(args: readonly string[], io: CommandIo, 
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
+/**
+ * The entry, read from the workspace ledger, which the agent can write too: a broken chain is said
+ * out loud, and paths are checked again by the store (never outside the workspace) before anything is
+ * written.
+ */
 function findEntry(workspaceRoot: string, seq: number, io: CommandIo): LedgerEntry | undefined {
+  const verification = verifyWorkspaceLedger(workspaceRoot);
   const { report: chain } = readWorkspaceLedger(workspaceRoot);
   const entry = chain.entries.find((located) => located.entry.seq === seq)?.entry;
-  if (!entry) io.stderr.write(`airlock restore: there is no ledger entry #${seq} in ${workspaceRoot}\n`);
+  if (!entry) {
+    io.stderr.write(`airlock restore: there is no ledger entry #${seq} in ${workspaceRoot}\n`);
+    return undefined;
+  }
+  if (verification.status !== 'intact') {
+    io.stderr.write(`warning: the ledger is not intact (${verification.problems[0] ?? verification.status}); entry #${seq} may not be what Airlock wrote\n`);
+  }
   return entry;
 }
 

@@ -178,3 +178,26 @@ void test('at a terminal a conflict is a question: no keeps the file, yes overwr
   assert.equal(readFileSync(join(root, 'config.yml'), 'utf8'), 'a: 1\n');
   assert.equal(store.list({ reason: 'before-restore' })[0]?.id, sha('a: 2\n'));
 });
+
+void test('restore <seq> trusts no path from the ledger and says when the ledger is not intact', async () => {
+  const root = workspace();
+  writeFileSync(join(root, 'a.txt'), 'a\n');
+  assert.equal(airlock(root, 'snapshot', 'a.txt').status, 0);
+  const ledger = new LedgerStore(root, { stateRoot });
+  // An entry the agent could have written: a real snapshot id aimed outside the workspace.
+  const forged = await ledger.append(
+    fileEventRecord({ time: new Date(), source: 'file', action: { kind: 'fileEvent', event: 'delete', path: root }, snapshots: [{ path: '../escaped.txt', id: sha('a\n') }] }),
+  );
+  const refused = airlock(root, 'restore', String(forged.seq));
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /names snapshots that are not valid/);
+  assert.equal(existsSync(join(root, '..', 'escaped.txt')), false);
+
+  const file = join(root, '.airlock', 'ledger.jsonl');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('"person"', '"policy"'));
+  unlinkSync(join(root, 'a.txt'));
+  const warned = airlock(root, 'restore', '1');
+  assert.equal(warned.status, 0, warned.stdout + warned.stderr);
+  assert.match(warned.stderr, /warning: the ledger is not intact/);
+  assert.equal(readFileSync(join(root, 'a.txt'), 'utf8'), 'a\n');
+});

@@ -148,8 +148,9 @@ export class SnapshotStore {
       const info = await lstat(start);
       if (info.isSymbolicLink()) return { results: [await this.snapshotFile(dir, reason)], complete: true };
       if (!info.isDirectory()) return { results: [await this.snapshotFile(dir, reason, options)], complete: true };
-    } catch (error) {
-      return { results: [await this.snapshotFile(dir, reason)], complete: error instanceof CopyError };
+    } catch {
+      // Outside the workspace, gone, unreadable: snapshotFile says which, with its code.
+      return { results: [await this.snapshotFile(dir, reason)], complete: true };
     }
     const walk = async (folder: string): Promise<void> => {
       if (late()) {
