@@ -8,7 +8,8 @@ import { BrokerHost } from './broker/brokerHost';
 import { LedgerCommands } from './sidePanel/ledgerCommands';
 import { SidePanelProvider } from './sidePanel/sidePanelProvider';
 import { AirlockStatusBar } from './sidePanel/statusBar';
-import { connectAgents, refreshLauncher } from './connectAgents';
+import { connectAgents, editorAgent, launcherTarget, refreshLauncher } from './connectAgents';
+import { AgentsView } from './agents/agentsView';
 import { TerminalGuard } from './terminalGuard';
 import { decide } from '../core/policy/decide';
 import { createDiskContext } from '../host/diskContext';
@@ -43,6 +44,8 @@ export class AirlockExtension extends Disposable {
     this.register(new LedgerCommands(sidePanel));
     this.register(new AirlockStatusBar(this.brokerHost.broker));
     this.register(vscode.commands.registerCommand(COMMAND_IDS.connectAgents, () => connectAgents(context, this.log)));
+    // Each agent's connection: detected, installed where, healthy or broken, with Install / Repair / Uninstall.
+    this.register(new AgentsView({ log: this.log, editorAgent: editorAgent(), launcherTarget: () => launcherTarget(context) }));
     try {
       refreshLauncher(context);
     } catch (error) {

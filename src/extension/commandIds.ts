@@ -7,4 +7,9 @@ export const COMMAND_IDS = {
   verifyLedger: 'airlock.verifyLedger',
   exportLedger: 'airlock.exportLedger',
   connectAgents: 'airlock.connectAgents',
+  showAgents: 'airlock.showAgents',
+  refreshAgents: 'airlock.refreshAgents',
+  installAgentHooks: 'airlock.installAgentHooks',
+  repairAgentHooks: 'airlock.repairAgentHooks',
+  uninstallAgentHooks: 'airlock.uninstallAgentHooks',
 } as const;

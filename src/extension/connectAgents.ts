@@ -23,13 +23,13 @@ export async function connectAgents(context: vscode.ExtensionContext, log: vscod
     return [];
   }
   const home = process.env.HOME || homedir();
-  const editorAgent: HookAgent = /cursor/i.test(vscode.env.appName) ? 'cursor' : 'copilot';
+  const editor = editorAgent();
   const settings = vscode.workspace.getConfiguration('airlock', folder.uri);
   if (!settings.get<boolean>('guards.agentHooks', true)) {
     void vscode.window.showWarningMessage('Airlock: agent hooks are switched off (airlock.guards.agentHooks); nothing was written.');
     return [];
   }
-  const agents = detectAgents(folder.uri.fsPath, home, [editorAgent]).filter((agent) => settings.get<boolean>(`agents.${agent}`, true));
+  const agents = detectAgents(folder.uri.fsPath, home, [editor]).filter((agent) => settings.get<boolean>(`agents.${agent}`, true));
   const states = installHooks({ workspace: folder.uri.fsPath, scope: 'workspace', home, stateRoot: airlockStateDir(), agents }, launcherTarget(context));
   for (const state of states) log.info(`connect agents: ${state.agent} ${state.state} ${state.file}${state.detail ? ` (${state.detail})` : ''}`);
   const done = states.filter((state) => state.state === 'installed').map((state) => `${AGENT_NAMES[state.agent]} (${path.relative(folder.uri.fsPath, state.file)})`);
@@ -51,7 +51,12 @@ export function refreshLauncher(context: vscode.ExtensionContext): void {
   if (existsSync(launcherPath(stateRoot))) writeLauncher(stateRoot, launcherTarget(context));
 }
 
+/** The agent built into the editor this runs in: Cursor's own, or VS Code's agent mode (Copilot). */
+export function editorAgent(): HookAgent {
+  return /cursor/i.test(vscode.env.appName) ? 'cursor' : 'copilot';
+}
+
 /** This extension's CLI, run by `node` when there is one on PATH, else by the editor's own runtime. */
-function launcherTarget(context: vscode.ExtensionContext): LauncherTarget {
+export function launcherTarget(context: vscode.ExtensionContext): LauncherTarget {
   return { cliPath: path.join(context.extensionPath, 'dist', 'cli.js'), ...currentRuntime() };
 }

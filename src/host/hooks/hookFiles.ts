@@ -15,6 +15,8 @@ export interface HookFileSpec {
   remove(existing: Json): Json;
   /** Whether the file holds Airlock's entries exactly as `merge` writes them. */
   state(existing: Json | undefined, command: string): 'installed' | 'outdated' | 'not-installed';
+  /** What is wrong with Airlock's entries in a file that holds some, in a person's words; empty when right. */
+  problems(existing: Json, command: string): string[];
 }
 
 /** Events Airlock answers in Cursor; `preToolUse` only for what the `before*` events do not cover. */
@@ -35,6 +37,7 @@ export function hookFileSpec(agent: HookAgent, scope: HookScope, workspace: stri
         merge: (existing, command) => withEntries(existing ?? {}, { PreToolUse: claudeGroup(command) }),
         remove: (existing) => withoutOurs(existing),
         state: (existing, command) => entriesState(existing, { PreToolUse: claudeGroup(command) }),
+        problems: (existing, command) => entryProblems(agent, existing, { PreToolUse: claudeGroup(command) }),
       };
     case 'cursor': {
       const entries = (command: string): Record<string, Json> =>
@@ -46,6 +49,10 @@ export function hookFileSpec(agent: HookAgent, scope: HookScope, workspace: stri
         merge: (existing, command) => withEntries({ ...(existing ?? {}), version: typeof existing?.version === 'number' ? existing.version : 1 }, entries(command)),
         remove: (existing) => withoutOurs(existing),
         state: (existing, command) => (typeof existing?.version === 'number' ? entriesState(existing, entries(command)) : existing && hasOurs(existing) ? 'outdated' : 'not-installed'),
+        problems: (existing, command) => [
+          ...(typeof existing.version === 'number' ? [] : ['"version": 1 is missing, and without it Cursor loads no hooks from this file']),
+          ...entryProblems(agent, existing, entries(command)),
+        ],
       };
     }
     case 'copilot': {
@@ -61,6 +68,7 @@ export function hookFileSpec(agent: HookAgent, scope: HookScope, workspace: stri
         merge: (existing, command) => withEntries({ version: 1, ...(existing ?? {}) }, entries(command)),
         remove: (existing) => withoutOurs(existing),
         state: (existing, command) => entriesState(existing, entries(command)),
+        problems: (existing, command) => entryProblems(agent, existing, entries(command)),
       };
     }
   }
@@ -121,6 +129,51 @@ function entriesState(existing: Json | undefined, entries: Record<string, Json>)
   const hooks = existing.hooks as Json;
   const current = Object.entries(entries).every(([event, entry]) => Array.isArray(hooks[event]) && JSON.stringify((hooks[event] as unknown[])[0]) === JSON.stringify(entry));
   return current ? 'installed' : 'outdated';
+}
+
+/**
+ * Compares each event's Airlock entry with what install writes, and names what differs in the terms
+ * that matter: missing, not first (Cursor), no longer failing closed, or otherwise changed.
+ */
+function entryProblems(agent: HookAgent, settings: Json, entries: Record<string, Json>): string[] {
+  const hooks: Json = isObject(settings.hooks) ? settings.hooks : {};
+  const problems: string[] = [];
+  for (const [event, expected] of Object.entries(entries)) {
+    const list = Array.isArray(hooks[event]) ? (hooks[event] as unknown[]) : [];
+    const index = list.findIndex(isOurs);
+    if (index < 0) {
+      problems.push(`no Airlock hook on ${event}, so those actions are not checked`);
+      continue;
+    }
+    if (agent === 'cursor' && index > 0) problems.push(`Airlock's ${event} hook is not first, and Cursor reportedly runs only the first`);
+    if (list.filter(isOurs).length > 1) problems.push(`${event} holds Airlock's hook more than once`);
+    const actual = list[index];
+    if (sameJson(actual, expected)) continue;
+    const failClosed = agent === 'cursor' ? (actual as Json).failClosed === true : agent === 'claude' ? ourHooks(actual).every((hook) => hook.onFailure === 'block') : true;
+    if (!failClosed) problems.push(`${event} no longer fails closed (${agent === 'cursor' ? 'failClosed' : 'onFailure: "block"'} is missing), so a hook that crashes or times out lets the action through`);
+    const changed = (agent === 'claude'
+      ? [...changedKeys({ ...(actual as Json), hooks: undefined }, { ...expected, hooks: undefined }), ...changedKeys(ourHooks(actual)[0], ourHooks(expected)[0])]
+      : changedKeys(actual, expected)
+    ).filter((key) => key !== 'failClosed' && key !== 'onFailure');
+    if (changed.length > 0) problems.push(`Airlock's ${event} entry was changed (${changed.join(', ')})`);
+  }
+  return problems;
+}
+
+/** Airlock's hooks inside a Claude matcher group. */
+function ourHooks(group: unknown): Json[] {
+  const hooks = isObject(group) && Array.isArray(group.hooks) ? group.hooks : [];
+  return hooks.filter((hook): hook is Json => isObject(hook) && isOurs(hook));
+}
+
+function changedKeys(actual: unknown, expected: unknown): string[] {
+  const a: Json = isObject(actual) ? actual : {};
+  const b: Json = isObject(expected) ? expected : {};
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => !sameJson(a[key], b[key]));
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function isObject(value: unknown): value is Json {

@@ -69,7 +69,7 @@ export function installHooks(options: HookInstallOptions, target: LauncherTarget
   const states = options.agents.map((agent) => {
     const spec = hookFileSpec(agent, options.scope, options.workspace, options.home);
     const command = hookCommand(agent, options.stateRoot, options.home);
-    const read = readJson(spec.file);
+    const read = readHookFile(spec.file);
     if ('error' in read) return state(options, agent, spec.file, 'unreadable', read.error);
     if (spec.state(read.json, command) === 'installed') return state(options, agent, spec.file, 'installed');
     if (!manifest[spec.file]) {
@@ -92,7 +92,7 @@ export function uninstallHooks(options: HookInstallOptions): AgentHookState[] {
   const manifest = readManifest(options.stateRoot);
   const states = options.agents.map((agent) => {
     const spec = hookFileSpec(agent, options.scope, options.workspace, options.home);
-    const read = readJson(spec.file);
+    const read = readHookFile(spec.file);
     if ('error' in read) return state(options, agent, spec.file, 'unreadable', read.error);
     const record = manifest[spec.file];
     if (read.json === undefined) {
@@ -136,7 +136,7 @@ export function uninstallEverything(stateRoot: string, home: string): AgentHookS
 export function hookStatus(options: HookInstallOptions): AgentHookState[] {
   return options.agents.map((agent) => {
     const spec = hookFileSpec(agent, options.scope, options.workspace, options.home);
-    const read = readJson(spec.file);
+    const read = readHookFile(spec.file);
     if ('error' in read) return state(options, agent, spec.file, 'unreadable', read.error);
     return state(options, agent, spec.file, spec.state(read.json, hookCommand(agent, options.stateRoot, options.home)));
   });
@@ -146,7 +146,8 @@ function state(options: HookInstallOptions, agent: HookAgent, file: string, valu
   return { agent, file, state: value, ...(detail !== undefined ? { detail } : {}), launcher: existsSync(launcherPath(options.stateRoot)) };
 }
 
-function readJson(file: string): { json: Json | undefined; text: string | undefined } | { error: string } {
+/** A hook file as JSON (comments allowed): undefined when missing, an error when Airlock cannot read it. */
+export function readHookFile(file: string): { json: Json | undefined; text: string | undefined } | { error: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
