@@ -10,6 +10,7 @@ import { SidePanelProvider } from './sidePanel/sidePanelProvider';
 import { AirlockStatusBar } from './sidePanel/statusBar';
 import { connectAgents, editorAgent, launcherTarget, refreshLauncher } from './connectAgents';
 import { AgentsView } from './agents/agentsView';
+import { FileSafety } from './files/fileSafety';
 import { TerminalGuard } from './terminalGuard';
 import { decide } from '../core/policy/decide';
 import { createDiskContext } from '../host/diskContext';
@@ -25,6 +26,7 @@ export class AirlockExtension extends Disposable {
   private readonly log: vscode.LogOutputChannel;
   private engine: Promise<Engine> | undefined;
   readonly brokerHost: BrokerHost;
+  readonly files: FileSafety;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
@@ -38,8 +40,11 @@ export class AirlockExtension extends Disposable {
       new ApprovalPanel(this.brokerHost.broker, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), this.log),
     );
     this.register(vscode.commands.registerCommand(COMMAND_IDS.showApprovals, () => approvals.show()));
+    // Snapshots before loss, restore, the mass-loss alarm and review of agents' edits (the Files view).
+    this.files = this.register(new FileSafety(context, this.log, this.brokerHost.onDidReceiveRequest));
     const sidePanel = this.register(
-      new SidePanelProvider(this.brokerHost.broker, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), () => approvals.show()),
+      new SidePanelProvider(this.brokerHost.broker, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), () => approvals.show(),
+        (workspace, entry, file) => this.files.restoreFromLedger(workspace, entry, file)),
     );
     this.register(new LedgerCommands(sidePanel));
     this.register(new AirlockStatusBar(this.brokerHost.broker));

@@ -12,4 +12,10 @@ export const COMMAND_IDS = {
   installAgentHooks: 'airlock.installAgentHooks',
   repairAgentHooks: 'airlock.repairAgentHooks',
   uninstallAgentHooks: 'airlock.uninstallAgentHooks',
+  showFiles: 'airlock.showFiles',
+  openEditDiff: 'airlock.openEditDiff',
+  restoreEdit: 'airlock.restoreEdit',
+  keepEdit: 'airlock.keepEdit',
+  restoreLoss: 'airlock.restoreLoss',
+  restoreAllLosses: 'airlock.restoreAllLosses',
 } as const;

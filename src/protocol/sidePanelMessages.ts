@@ -41,18 +41,27 @@ export interface ChainStatus {
   readonly detail: string;
 }
 
+/** A file an entry kept a snapshot of, which the details offer to restore (never its content). */
+export interface RestorableFile {
+  /** Workspace-relative, as the entry names it. */
+  readonly path: string;
+  readonly size: number;
+}
+
 export type HostToSidePanel =
   | { readonly type: 'pending'; readonly items: readonly PendingRow[]; readonly now: number }
   | { readonly type: 'chain'; readonly chain: ChainStatus }
   | { readonly type: 'page'; readonly rows: readonly LedgerRow[]; readonly matched: number; readonly total: number; readonly offset: number }
-  | { readonly type: 'details'; readonly seq: number; readonly json: string; readonly diff?: string };
+  | { readonly type: 'details'; readonly seq: number; readonly json: string; readonly diff?: string; readonly restorable?: readonly RestorableFile[] };
 
 export type SidePanelToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'query'; readonly filter: LedgerFilter; readonly offset: number; readonly limit: number }
   | { readonly type: 'details'; readonly seq: number }
   | { readonly type: 'showApprovals' }
-  | { readonly type: 'verify' };
+  | { readonly type: 'verify' }
+  /** Restore one file the entry kept a snapshot of; the extension asks before overwriting newer work. */
+  | { readonly type: 'restore'; readonly seq: number; readonly path: string };
 
 const level = oneOf('none', 'low', 'high', 'critical');
 const filterSchema = obj(
@@ -66,6 +75,7 @@ export const sidePanelToHostSchema: Schema = tagged('type', {
   details: obj({ type: oneOf('details'), seq: num({ min: 1, integer: true }) }),
   showApprovals: obj({ type: oneOf('showApprovals') }),
   verify: obj({ type: oneOf('verify') }),
+  restore: obj({ type: oneOf('restore'), seq: num({ min: 1, integer: true }), path: str(4096, { minLength: 1 }) }),
 });
 
 const row = obj(
@@ -80,7 +90,10 @@ export const hostToSidePanelSchema: Schema = tagged('type', {
   pending: obj({ type: oneOf('pending'), items: arrayOf(obj({ id: str(64), text: str(2 * 1024 * 1024), level: str(16), score: num(), source: str(64), deadline: num() }), 1000), now: num() }),
   chain: obj({ type: oneOf('chain'), chain: obj({ status: oneOf('intact', 'tampered', 'deleted', 'missing', 'unknown'), detail: str(8192) }) }),
   page: obj({ type: oneOf('page'), rows: arrayOf(row, 1000), matched: num(), total: num(), offset: num() }),
-  details: obj({ type: oneOf('details'), seq: num(), json: str(8 * 1024 * 1024), diff: str(4 * 1024 * 1024) }, ['diff']),
+  details: obj(
+    { type: oneOf('details'), seq: num(), json: str(8 * 1024 * 1024), diff: str(4 * 1024 * 1024), restorable: arrayOf(obj({ path: str(4096), size: num() }), 10_000) },
+    ['diff', 'restorable'],
+  ),
 });
 
 export function isSidePanelToHost(value: unknown): value is SidePanelToHost {

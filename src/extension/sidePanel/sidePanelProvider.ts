@@ -2,13 +2,17 @@ import * as vscode from 'vscode';
 import type { ApprovalBroker } from '../../host/broker/approvalBroker';
 import { verifyWorkspaceLedger } from '../../host/ledger/verifyLedger';
 import { isSidePanelToHost } from '../../protocol/sidePanelMessages';
-import type { ChainStatus, HostToSidePanel, LedgerFilter } from '../../protocol/sidePanelMessages';
+import type { LedgerEntry } from '../../core/ledger/entry';
+import type { ChainStatus, HostToSidePanel, LedgerFilter, RestorableFile } from '../../protocol/sidePanelMessages';
 import { actionText, diffOf } from '../approval/approvalItems';
 import { webviewHtml } from '../approval/webviewHtml';
 import { Disposable } from '../disposable';
 import { LedgerCache, queryLedger } from './ledgerQuery';
 
 export const SIDE_PANEL_VIEW_ID = 'airlock.sidePanel';
+
+/** Restores a file a ledger entry kept a copy of (the file safety net does; it asks before overwriting). */
+export type LedgerRestorer = (workspace: string, entry: LedgerEntry, path: string) => Promise<unknown>;
 
 /**
  * The activity-bar view: what waits for approval, then the workspace's ledger newest first, filterable,
@@ -26,6 +30,7 @@ export class SidePanelProvider extends Disposable implements vscode.WebviewViewP
     private readonly broker: ApprovalBroker,
     private readonly bundleRoot: vscode.Uri,
     private readonly showApprovals: () => void,
+    private readonly restore?: LedgerRestorer,
   ) {
     super();
     this.register(vscode.window.registerWebviewViewProvider(SIDE_PANEL_VIEW_ID, this, { webviewOptions: { retainContextWhenHidden: true } }));
@@ -105,6 +110,13 @@ export class SidePanelProvider extends Disposable implements vscode.WebviewViewP
         this.postChain();
         this.postPage();
         return;
+      case 'restore': {
+        const workspace = this.workspace();
+        const entry = this.entries().find((e) => e.seq === message.seq);
+        // Only a file the entry itself names with a kept copy; the page's word is not enough.
+        if (workspace && entry && this.restore && restorableFiles(entry).some((f) => f.path === message.path)) void this.restore(workspace, entry, message.path);
+        return;
+      }
     }
   }
 
@@ -132,8 +144,10 @@ export class SidePanelProvider extends Disposable implements vscode.WebviewViewP
   private postDetails(seq: number): void {
     const entry = this.entries().find((e) => e.seq === seq);
     if (!entry) return;
-    const diff = diffOf(entry.action, '');
-    void this.post({ type: 'details', seq, json: JSON.stringify(entry, null, 2), ...(diff ? { diff } : {}) });
+    const action = entry.action as { kind: string; diff?: unknown };
+    const diff = diffOf(entry.action, '') ?? (action.kind === 'fileEvent' && typeof action.diff === 'string' ? action.diff : undefined);
+    const restorable = this.restore ? restorableFiles(entry) : [];
+    void this.post({ type: 'details', seq, json: JSON.stringify(entry, null, 2), ...(diff ? { diff } : {}), ...(restorable.length > 0 ? { restorable } : {}) });
   }
 
   private postPending(): void {
@@ -147,4 +161,9 @@ export class SidePanelProvider extends Disposable implements vscode.WebviewViewP
     if (!this.view || !this.ready) return;
     await this.view.webview.postMessage(message);
   }
+}
+
+/** The files an entry kept a copy of: its snapshot references that name a snapshot id. */
+function restorableFiles(entry: LedgerEntry): RestorableFile[] {
+  return (entry.snapshots ?? []).flatMap((ref) => (ref.id !== undefined ? [{ path: ref.path, size: ref.size ?? 0 }] : []));
 }

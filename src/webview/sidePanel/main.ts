@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { isHostToSidePanel } from '../../protocol/sidePanelMessages';
-import type { HostToSidePanel, LedgerFilter, LedgerRow, PendingRow, SidePanelToHost } from '../../protocol/sidePanelMessages';
+import type { HostToSidePanel, LedgerFilter, LedgerRow, PendingRow, RestorableFile, SidePanelToHost } from '../../protocol/sidePanelMessages';
 import { el, renderDiff } from '../approval/render';
 
 declare function acquireVsCodeApi(): { postMessage(message: SidePanelToHost): void };
@@ -54,10 +54,26 @@ function receive(message: HostToSidePanel): void {
     case 'details': {
       const slot = document.getElementById(`details-${message.seq}`);
       if (!slot) return;
-      slot.replaceChildren(...(message.diff ? [renderDiff(message.diff)] : []), el('pre', { class: 'json', tabindex: '0' }, message.json));
+      slot.replaceChildren(
+        ...(message.restorable?.length ? [restoreList(message.seq, message.restorable)] : []),
+        ...(message.diff ? [renderDiff(message.diff)] : []),
+        el('pre', { class: 'json', tabindex: '0' }, message.json),
+      );
       return;
     }
   }
+}
+
+/** The files an entry kept a copy of, each with Restore; the extension asks before overwriting newer work. */
+function restoreList(seq: number, files: readonly RestorableFile[]): HTMLElement {
+  const items = files.slice(0, 50).map((file) => {
+    const restore = button('Restore', () => vscode.postMessage({ type: 'restore', seq, path: file.path }));
+    restore.setAttribute('aria-label', `Restore ${file.path}`);
+    restore.classList.add('restore');
+    return el('li', {}, el('code', {}, file.path), ` (${file.size} bytes) `, restore);
+  });
+  const more = files.length > 50 ? [el('p', { class: 'help' }, `and ${files.length - 50} more; airlock restore ${seq} brings back all of them.`)] : [];
+  return el('section', { class: 'restorable', 'aria-label': 'Snapshots kept by this entry' }, el('h3', {}, 'Kept copies'), el('ul', {}, ...items), ...more);
 }
 
 function renderPending(items: readonly PendingRow[]): void {
