@@ -109,3 +109,15 @@ void test('a bundle with non-ASCII text is decoded as UTF-8, not Latin-1', () =>
     w.dispose();
   }
 });
+
+void test("the caller's NODE_OPTIONS and extra CA certificates do not reach the hook (a --require would run first; the certificates cost every start)", () => {
+  const w = loaderWorld();
+  try {
+    writeFileSync(join(w.dist, 'cli.js'), bundle('cli'));
+    writeFileSync(join(w.dist, 'hook.js'), "process.stdout.write(JSON.stringify([process.env.NODE_OPTIONS ?? null, process.env.NODE_EXTRA_CA_CERTS ?? null]));\n");
+    const run = w.call('claude', { NODE_OPTIONS: `--require ${join(w.dist, 'missing-preload.js')}`, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' });
+    assert.deepEqual([run.stdout, run.status], ['[null,null]', 0], run.stderr);
+  } finally {
+    w.dispose();
+  }
+});

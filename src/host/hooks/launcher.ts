@@ -52,6 +52,9 @@ if [ ! -f "$cli" ]; then
   exit 2
 fi
 loader="$(dirname "$0")/${LOADER_NAME}"
+# The hook opens no TLS connection and needs none of the caller's Node options: extra CA certificates
+# are read at every start (about 30 ms), and NODE_OPTIONS can load debuggers or other code.
+unset NODE_EXTRA_CA_CERTS NODE_OPTIONS
 # hook.js is airlock hook alone (fast to start); a CLI without it is run as airlock hook.
 set -- "$(dirname "$cli")/hook.js" "$@"
 [ -f "$1" ] || { shift; set -- "$cli" hook "$@"; }
