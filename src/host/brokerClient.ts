@@ -4,7 +4,6 @@ import { BROKER_PROTOCOL_VERSION, frame, MAX_MESSAGE_BYTES, parseBrokerResponse 
 import type { BrokerRequest, BrokerResponse } from '../protocol/brokerMessages';
 import { BROKER_SOCKET_ENV, BROKER_TOKEN_ENV, findBrokers, NO_BROKER_ENV } from './broker/brokerRegistry';
 import type { Engine } from '../core/engine';
-import { LocalDecisionService } from './decisionService';
 import type { DecisionService, GuardAnswer, GuardRequest } from './decisionService';
 
 export interface BrokerClientOptions {
@@ -183,14 +182,18 @@ export class BrokerDecisionService implements DecisionService {
 
 /**
  * The DecisionService for every interceptor outside the extension (hooks, shell guard, shims): the
- * window's broker, else the local fail-closed decider, whose engine is loaded only when it is needed.
+ * window's broker, else the local fail-closed decider. The local decider, its ledger and policy code
+ * and the engine are loaded only when it is needed: a bundle that imports this module initializes
+ * them lazily, so a hook call the window answers never pays for them.
  */
 export function createBrokerDecisionService(loadEngine: () => Promise<Engine>, options: BrokerClientOptions = {}): BrokerDecisionService {
-  const local = async (): Promise<DecisionService> =>
-    new LocalDecisionService(await loadEngine(), {
+  const local = async (): Promise<DecisionService> => {
+    const { LocalDecisionService } = await import('./decisionService');
+    return new LocalDecisionService(await loadEngine(), {
       ...(options.stateRoot !== undefined ? { stateRoot: options.stateRoot } : {}),
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     });
+  };
   return new BrokerDecisionService(local, options);
 }
 
