@@ -24,6 +24,28 @@ export interface FileWriteAction {
   /** The agent's tool name (`Write`, `Edit`, `create_file`...), for messages and the ledger. */
   readonly tool?: string;
   readonly cwd?: string;
+  /**
+   * Set only in ledger entries, which keep the start of each side rather than whole files
+   * (`src/core/ledger/fileContent.ts`): each side's size and SHA-256, and the diff between them.
+   */
+  readonly recorded?: RecordedFileWrite;
+}
+
+/** What a ledger entry keeps of a file write's contents. */
+export interface RecordedFileWrite {
+  readonly old?: RecordedContent;
+  readonly new: RecordedContent;
+  /** The unified diff from old to new, capped; absent for binary, very large or very different sides. */
+  readonly diff?: string;
+  /** Why there is no diff, when there is none. */
+  readonly noDiff?: 'binary' | 'too-large' | 'too-different' | 'unchanged';
+}
+
+export interface RecordedContent {
+  /** Size in bytes (UTF-8). */
+  readonly bytes: number;
+  /** SHA-256 of the whole content: the id the snapshot store gives the same bytes. */
+  readonly sha256: string;
 }
 
 /** A file or folder deleted by an agent's tool (Cursor's `Delete`, VS Code's `delete_file`...). */

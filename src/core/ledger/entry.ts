@@ -2,6 +2,7 @@ import type { Action } from '../action';
 import type { Assessment } from '../assessment';
 import type { PolicyOutcome } from '../policy/decide';
 import { redactDeep } from '../redaction/redact';
+import { recordableAction } from './fileContent';
 
 /** SHA-256 of a UTF-8 string as lowercase hex. Injected so the core stays free of node built-ins. */
 export type Hasher = (text: string) => string;
@@ -120,12 +121,15 @@ function capStrings(value: unknown): unknown {
 }
 
 /**
- * Turns a record into the next entry of the chain: secrets redacted and long strings capped first, so
- * the hash covers exactly what is stored and no secret is ever hashed into the record.
+ * Turns a record into the next entry of the chain: file contents summarized, secrets redacted and long
+ * strings capped first, so the hash covers exactly what is stored and no secret is ever hashed into
+ * the record (a written file's own SHA-256 is kept as a field: it names the file, it is not the chain).
  */
 export function sealEntry(record: LedgerRecord, head: ChainHead, hash: Hasher): LedgerEntry {
+  // File writes keep sizes, hashes and a diff rather than whole files (fileContent.ts); then secrets go.
+  const recorded = { ...record, action: recordableAction(record.action, hash) };
   // Drop undefined fields through a JSON round trip so what is hashed is what is written.
-  const clean = JSON.parse(JSON.stringify(capStrings(redactDeep(record)))) as LedgerRecord;
+  const clean = JSON.parse(JSON.stringify(capStrings(redactDeep(recorded)))) as LedgerRecord;
   const unsealed = { v: LEDGER_VERSION, seq: head.count + 1, ...clean, prev: head.hash };
   return { ...unsealed, hash: entryHash(unsealed, hash) };
 }

@@ -54,8 +54,10 @@ export function actionText(action: Action): string {
 
 /** A unified diff for a file write, from what is there now to what the agent would write. */
 export function diffOf(action: Action, cwd: string): string | undefined {
-  const a = action as unknown as { kind: string; path?: unknown; oldContent?: unknown; newContent?: unknown };
+  const a = action as unknown as { kind: string; path?: unknown; oldContent?: unknown; newContent?: unknown; recorded?: { diff?: unknown; noDiff?: unknown } };
   if (a.kind !== 'fileWrite' || typeof a.newContent !== 'string') return undefined;
+  // A ledger entry keeps the start of each side and the diff itself (src/core/ledger/fileContent.ts).
+  if (a.recorded) return typeof a.recorded.diff === 'string' ? a.recorded.diff : `no diff recorded (${String(a.recorded.noDiff ?? 'unknown')})`;
   const path = typeof a.path === 'string' ? a.path : 'file';
   const before = typeof a.oldContent === 'string' ? a.oldContent : '';
   const patch = createTwoFilesPatch(`a/${path}`, `b/${path}`, before, a.newContent, cwd, '', { context: 3 });
