@@ -8,6 +8,7 @@ import { HOOK_AGENTS, parseHookPayload } from '../core/hooks/payload';
 import type { HookAgent, HookRequest } from '../core/hooks/payload';
 import type { GuardAnswer } from '../host/decisionService';
 import { AnswerCache } from '../host/hooks/answerCache';
+import type { Claim } from '../host/hooks/answerCache';
 import { intentToAction } from '../host/hooks/intentAction';
 import { airlockStateDir } from '../host/ledger/locations';
 import { createDecisionService } from './decisionServiceFactory';
@@ -54,7 +55,7 @@ export async function runHook(args: readonly string[], io: CommandIo, stdin: Rea
     verdict = { kind: 'deny', reason: `Airlock stopped this tool call: ${problem}, so Airlock cannot tell what it would do. It is not allowed unseen.` };
   } else {
     try {
-      verdict = await judge(request, agent, deps, deadline);
+      verdict = await judge(request, deps, deadline);
     } catch (error) {
       verdict = { kind: 'deny', reason: `Airlock stopped this tool call: it failed while judging it (${error instanceof Error ? error.message : String(error)}). It is not allowed unseen.` };
     }
@@ -82,17 +83,24 @@ export async function runHookProcess(args: readonly string[], io: CommandIo): Pr
   process.exit(code);
 }
 
-async function judge(request: HookRequest, agent: HookAgent, deps: HookDeps, deadline: number): Promise<HookVerdict> {
+async function judge(request: HookRequest, deps: HookDeps, deadline: number): Promise<HookVerdict> {
   if (request.intents.length === 0) return { kind: 'none' };
   const env = deps.env ?? process.env;
   const cwd = path.resolve(request.cwd || env.CURSOR_PROJECT_DIR || env.CLAUDE_PROJECT_DIR || deps.cwd || process.cwd());
   const actions = request.intents.map((intent) => intentToAction(intent, cwd));
+  // Without an id, two calls of one command cannot be told from one call seen twice: decide each.
+  if (request.session === undefined) return decideActions(request, actions, cwd, deps, deadline, undefined);
   const cache = new AnswerCache(path.join(deps.stateRoot ?? airlockStateDir(env), 'hook-answers'));
   // Per-action folders differ between events of one call (Cursor's `cwd` may be empty where its
   // `preToolUse` names `working_directory`), so the key holds the resolved folder once.
-  const key = JSON.stringify([request.caller, request.session ?? '', cwd, actions.map((action) => ({ ...action, cwd: undefined }))]);
+  const key = JSON.stringify([request.caller, request.session, cwd, actions.map((action) => ({ ...action, cwd: undefined }))]);
   const claim = await cache.claim(key, deadline);
   if (!claim.first) return claim.verdict;
+  return decideActions(request, actions, cwd, deps, deadline, claim);
+}
+
+/** Asks about each action in turn; the first deny (or a decision not made in time) answers for the call. */
+async function decideActions(request: HookRequest, actions: readonly Action[], cwd: string, deps: HookDeps, deadline: number, claim: Extract<Claim, { first: true }> | undefined): Promise<HookVerdict> {
   try {
     const service = await deps.createService();
     let approved = false;
@@ -100,12 +108,12 @@ async function judge(request: HookRequest, agent: HookAgent, deps: HookDeps, dea
       const answer = await beforeDeadline(service.decide({ action, cwd, source: 'agent-hook', agent: request.caller }), deadline);
       if (answer === undefined) {
         const verdict: HookVerdict = { kind: 'deny', reason: `Airlock stopped ${describe(action)}: nobody decided in time. Tell the user what you wanted to do and why, so they can decide.` };
-        claim.settle(verdict);
+        claim?.settle(verdict);
         return verdict;
       }
       if (answer.decision === 'deny') {
         const verdict: HookVerdict = { kind: 'deny', reason: denyReason(action, answer) };
-        claim.settle(verdict);
+        claim?.settle(verdict);
         return verdict;
       }
       if (answer.decider.by === 'person') approved = true;
@@ -113,11 +121,10 @@ async function judge(request: HookRequest, agent: HookAgent, deps: HookDeps, dea
     // Only a person's approval earns an explicit allow; anything the policy let through leaves the
     // agent's own permission rules in charge.
     const verdict: HookVerdict = approved ? { kind: 'allow', reason: 'approved by the user in Airlock' } : { kind: 'none' };
-    claim.settle(verdict);
-    void agent;
+    claim?.settle(verdict);
     return verdict;
   } catch (error) {
-    claim.abandon();
+    claim?.abandon();
     throw error;
   }
 }

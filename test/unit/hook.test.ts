@@ -245,3 +245,33 @@ void test("Cursor's beforeShellExecution and preToolUse(Shell) for one generatio
   assert.equal(a.stdout, b.stdout);
   assert.equal(b.code, 2);
 });
+
+void test('Copilot harness calls carry no ids: one call seen by two hook files is decided once, the next call of the same command again', async () => {
+  const call = (timestamp: number): string => JSON.stringify({ timestamp, cwd: world.ws, toolName: 'bash', toolArgs: JSON.stringify({ command: 'rm -rf ~/stamp' }) });
+  const [a, b] = await Promise.all([world.run('copilot', call(1704614600001)), world.run('copilot', call(1704614600001))]);
+  assert.equal((a?.requests.length ?? 0) + (b?.requests.length ?? 0), 1, 'two files, one call: asked once');
+  const next = await world.run('copilot', call(1704614609999));
+  assert.equal(next.requests.length, 1, 'a later call of the same command is asked again');
+  const noStamp = JSON.stringify({ cwd: world.ws, toolName: 'bash', toolArgs: JSON.stringify({ command: 'rm -rf ~/stamp' }) });
+  const [c, d] = [await world.run('copilot', noStamp), await world.run('copilot', noStamp)];
+  assert.deepEqual([c.requests.length, d.requests.length], [1, 1], 'with nothing to tell calls apart, each is decided on its own');
+});
+
+void test('MultiEdit: every edit applied to the file on disk, judged as the whole resulting file', async () => {
+  const run = await world.run('claude', JSON.stringify({
+    session_id: 's-multi', cwd: world.ws, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'MultiEdit', tool_use_id: 'toolu_multi',
+    tool_input: { file_path: 'README.md', edits: [{ old_string: '# readme', new_string: '# Title' }, { old_string: 'Title', new_string: 'Heading', replace_all: true }] },
+  }));
+  assert.equal(run.stdout, '');
+  assert.deepEqual(run.requests[0]?.action, { kind: 'fileWrite', path: 'README.md', oldContent: '# readme\n', newContent: '# Heading\n', tool: 'MultiEdit', cwd: world.ws });
+});
+
+void test('an unknown tool is scored by what its input holds: a destructive command inside is denied, a harmless input passes', async () => {
+  const tool = (input: Record<string, unknown>, id: string): string => JSON.stringify({ session_id: 's-unknown', cwd: world.ws, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'acme_runner', tool_use_id: id, tool_input: input });
+  const risky = await world.run('claude', tool({ script: 'rm -rf ~/', reason: 'cleanup' }, 'u1'));
+  assert.equal(denyShape(risky.stdout).decision, 'deny');
+  assert.match(denyShape(risky.stdout).reason, /^Airlock stopped the acme_runner call: it .*home directory/);
+  assert.deepEqual(risky.requests[0]?.action, { kind: 'tool', tool: 'acme_runner', input: { script: 'rm -rf ~/', reason: 'cleanup' }, cwd: world.ws });
+  const harmless = await world.run('claude', tool({ query: 'weather in Paris' }, 'u2'));
+  assert.deepEqual([harmless.stdout, harmless.code], ['', 0]);
+});

@@ -32,10 +32,11 @@ export interface HookRequest {
   readonly event: string;
   readonly cwd: string | undefined;
   /**
-   * The agent's session (or conversation) and tool-call ids, when it sends them: two hook files
-   * receiving one call see the same value, two calls of the same command do not. Cursor's generation
-   * id comes first: its `before*` events carry no tool-use id, and its `preToolUse` (also what a
-   * Claude file loaded by Cursor receives) does.
+   * The agent's session (or conversation) and tool-call ids, when it sends them, else the call's
+   * timestamp: two hook files receiving one call see the same value, two calls of the same command do
+   * not. Cursor's generation id comes first: its `before*` events carry no tool-use id, and its
+   * `preToolUse` (also what a Claude file loaded by Cursor receives) does. Undefined when the payload
+   * has none of these: such a call is decided on its own, never from another call's answer.
    */
   readonly session: string | undefined;
   /** What is about to happen; undefined for tools that only look (Grep, Glob, web search...). */
@@ -65,7 +66,10 @@ export function parseHookPayload(configured: HookAgent, text: string): HookReque
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return fallback('the hook input is not a JSON object');
   const p = payload as Json;
   const ids = [str(p.session_id) ?? str(p.sessionId) ?? str(p.conversation_id), str(p.generation_id) ?? str(p.tool_use_id)];
-  const session = ids.some((id) => id !== undefined) ? ids.map((id) => id ?? '').join('/') : undefined;
+  // Copilot's harness sends no ids, only the call's timestamp (milliseconds): the same for two hook
+  // files receiving one call, different for the next call of the same command.
+  const stamp = typeof p.timestamp === 'number' || typeof p.timestamp === 'string' ? `at ${String(p.timestamp)}` : undefined;
+  const session = ids.some((id) => id !== undefined) ? ids.map((id) => id ?? '').join('/') : stamp;
   const cursor = typeof p.cursor_version === 'string' || (typeof p.conversation_id === 'string' && typeof p.generation_id === 'string') || (CURSOR_EVENTS.has(str(p.hook_event_name) ?? '') && Array.isArray(p.workspace_roots));
   if (cursor) return withSession(parseCursor(p), session);
   if (typeof p.toolName === 'string' && !('tool_name' in p)) return withSession(parseCopilot(p), session);
