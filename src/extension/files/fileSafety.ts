@@ -11,7 +11,7 @@ import { RecentPaths } from './filePaths';
 import type { Baselines, FilesContext } from './filesContext';
 import { FileSettings } from './fileSettings';
 import { FILES_VIEW_ID, FilesView } from './filesView';
-import { LossTracker } from './lossTracker';
+import { EMPTY_SHA256, LossTracker } from './lossTracker';
 import type { RecordedLoss, ReviewedEdit, ReviewState } from './reviewModel';
 import { ReviewStore } from './reviewStore';
 import { restoreFiles, summaryText } from './restoreFlow';
@@ -140,7 +140,8 @@ export class FileSafety extends Disposable implements FileActions {
     for (const loss of losses) {
       const files = this.context.workspaces.forRoot(loss.workspaceRoot);
       const record = files && loss.snapshot ? files.recordOf(files.rel(loss.path), loss.snapshot.hash) : undefined;
-      if (files && record) targets.push({ files, record, loss });
+      // A deleted file must still be absent, an emptied one still empty: anything else is newer work.
+      if (files && record) targets.push({ files, record, loss, expectedCurrentHash: loss.how === 'deleted' ? EXPECT_NOTHING : EMPTY_SHA256 });
     }
     const summary = await this.restore(targets, via);
     for (const { target } of summary.restored) {
@@ -163,7 +164,9 @@ export class FileSafety extends Disposable implements FileActions {
       void vscode.window.showWarningMessage(`Airlock: entry #${entry.seq} kept no copy of ${rel} that is still in the store.`);
       return { restored: 0, skipped: 0, failed: 1 };
     }
-    const summary = await this.restore([{ files, record, ...(typeof ref?.after === 'string' ? { expectedCurrentHash: ref.after } : {}) }], 'side-panel');
+    // What the entry left there may be replaced without asking: its content, or nothing after a delete.
+    const expected = ref?.after === undefined ? {} : { expectedCurrentHash: ref.after ?? EXPECT_NOTHING };
+    const summary = await this.restore([{ files, record, ...expected }], 'side-panel');
     for (const loss of this.review.current().losses) {
       if (summary.restored.length > 0 && loss.path === files.abs(rel) && loss.restoredAt === undefined) this.review.markRestored(loss.id, Date.now());
     }
@@ -187,6 +190,13 @@ export class FileSafety extends Disposable implements FileActions {
     return this.context.workspaces.forUri(uri);
   }
 }
+
+/**
+ * No file holds this "hash": passed as what the target may hold, it makes any file there newer work
+ * (the store's successor rule would otherwise let a rolling copy of newer work count as replaceable).
+ * `airlock restore` uses the same convention.
+ */
+const EXPECT_NOTHING = 'nothing: the file was deleted';
 
 function counts(summary: RestoreSummary): CommandOutcome {
   return { restored: summary.restored.length, skipped: summary.skipped.length, failed: summary.failed.length };

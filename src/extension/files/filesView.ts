@@ -100,11 +100,12 @@ function editItem(edit: ReviewedEdit): vscode.TreeItem {
   item.id = `edit-${edit.id}`;
   item.resourceUri = vscode.Uri.file(edit.path);
   const who = edit.agent ? ` · ${edit.agent}` : '';
-  item.description = `${edit.textDiff ? `+${edit.added} −${edit.removed}` : `${formatBytes(edit.after.size)}, not text`}${who} · ${time(edit.time)}`;
+  item.description = `${folderOf(edit.workspaceRoot, edit.path)}${edit.textDiff ? `+${edit.added} −${edit.removed}` : `${formatBytes(edit.after.size)}, no text diff`}${who} · ${time(edit.time)}`;
   item.tooltip = new vscode.MarkdownString(undefined, true);
   item.tooltip.appendText(`${edit.path}\n\nEdited while ${edit.agent ?? 'an agent'} was active, ${new Date(edit.time).toLocaleString()}.\n`);
   item.tooltip.appendText(edit.before ? `Before: ${formatBytes(edit.before.size)}, sha256 ${edit.before.hash.slice(0, 12)}…\n` : 'No earlier version was kept (a new file, or too large).\n');
   item.tooltip.appendText(`After: ${formatBytes(edit.after.size)}, sha256 ${edit.after.hash.slice(0, 12)}…`);
+  item.accessibilityInformation = { label: `Edit to review: ${relative(edit.workspaceRoot, edit.path)}, ${item.description}` };
   item.contextValue = edit.before ? 'airlock.edit.restorable' : 'airlock.edit';
   item.command = { command: COMMAND_IDS.openEditDiff, title: 'Open Diff', arguments: [edit.id] };
   return item;
@@ -115,11 +116,23 @@ function lossItem(loss: RecordedLoss): vscode.TreeItem {
   item.id = `loss-${loss.id}`;
   item.resourceUri = vscode.Uri.file(loss.path);
   const state = loss.restoredAt !== undefined ? 'restored' : loss.snapshot ? `${loss.how}, ${formatBytes(loss.snapshot.size)} kept` : `${loss.how}, no copy kept`;
-  item.description = `${state} · ${time(loss.time)}`;
+  item.description = `${folderOf(loss.workspaceRoot, loss.path)}${state} · ${time(loss.time)}`;
   item.tooltip = `${loss.path}\n${loss.how} ${new Date(loss.time).toLocaleString()}${loss.snapshot ? `\nsnapshot sha256 ${loss.snapshot.hash}` : ''}${loss.seq ? `\nledger entry #${loss.seq}` : ''}`;
   item.iconPath = new vscode.ThemeIcon(loss.restoredAt !== undefined ? 'check' : loss.snapshot ? 'history' : 'warning');
+  item.accessibilityInformation = { label: `Lost file: ${relative(loss.workspaceRoot, loss.path)}, ${item.description}` };
   item.contextValue = loss.snapshot && loss.restoredAt === undefined ? 'airlock.loss.restorable' : 'airlock.loss';
   return item;
+}
+
+/** Workspace-relative with `/`, as the ledger names files. */
+function relative(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
+/** The file's folder, relative to the workspace, as a description prefix (empty at the top). */
+function folderOf(root: string, file: string): string {
+  const dir = path.posix.dirname(relative(root, file));
+  return dir === '.' ? '' : `${dir} · `;
 }
 
 function time(ms: number): string {

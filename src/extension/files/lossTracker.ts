@@ -200,7 +200,7 @@ export class LossTracker extends Disposable implements DeleteListener {
 }
 
 /** SHA-256 of no bytes: what an emptied file holds. */
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 function refOf(loss: Loss): LedgerSnapshotRef {
   const after = loss.how === 'emptied' ? EMPTY_SHA256 : null;
