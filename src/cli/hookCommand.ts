@@ -144,7 +144,11 @@ async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T 
 /** What was stopped and why, for the agent and the person; it names no setting that would undo it. */
 export function denyReason(action: Action, answer: GuardAnswer): string {
   const top = answer.assessment.reasons[0]?.message;
-  const what = `Airlock stopped ${describe(action)}${top ? `: it ${top}` : ''} (${answer.assessment.level}, score ${answer.assessment.score}).`;
+  const what = `Airlock stopped ${describe(action)}${top ? `: it ${top} (${answer.assessment.level}, score ${answer.assessment.score})` : ''}.`;
+  // Why a person had to decide, when it was not the score: a protected path or a rule of the user's.
+  // (decide() adds "nobody can approve it here" to a fail-closed reason; this sentence says so itself).
+  const reason = answer.policy.reason?.replace(/; nobody can approve it here, so it is denied$/, '');
+  const asked = answer.policy.decidedBy !== 'threshold' && reason ? ` (${reason})` : '';
   let why: string;
   switch (answer.decider.by) {
     case 'person':
@@ -154,7 +158,7 @@ export function denyReason(action: Action, answer: GuardAnswer): string {
       why = 'Nobody approved it in time.';
       break;
     case 'fail-closed':
-      why = "It needs the user's approval and nobody could be asked, so it is denied.";
+      why = `It needs the user's approval${asked} and nobody could be asked, so it is denied.`;
       break;
     case 'limit':
       why = 'Too many actions are waiting for approval.';

@@ -56,6 +56,18 @@ void test("writing the agents' hook files, Airlock's folder or .git is tampering
   assert.ok(rules(settings).includes('tamper.settings'), JSON.stringify(settings.reasons));
 });
 
+void test("settings files: changing, adding or removing airlock.* values (flat or nested) is tampering; editing other settings beside them is not", () => {
+  const old = '{\n  // mine\n  "editor.tabSize": 2,\n  "airlock.protectedPaths": [\n    "**/.env",\n    "db/**"\n  ],\n}\n';
+  const write = (newContent: string, oldContent: string | null = old): string[] =>
+    rules(assess({ kind: 'fileWrite', path: 'config/settings.json', ...(oldContent !== null ? { oldContent } : {}), newContent, tool: 'Edit' }));
+  assert.ok(!write(old.replace('"editor.tabSize": 2', '"editor.tabSize": 4')).includes('tamper.settings'), 'another setting changed');
+  assert.ok(write(old.replace('    "db/**"\n', '')).includes('tamper.settings'), 'a protected path removed from the list');
+  assert.ok(write('{ "editor.tabSize": 2 }\n').includes('tamper.settings'), 'the airlock key removed');
+  assert.ok(write(old.replace('"editor.tabSize": 2,', '"editor.tabSize": 2,\n  "airlock": { "enabled": false },')).includes('tamper.settings'), 'a nested airlock object added');
+  assert.ok(write('{ "airlock.enabled": false }', null).includes('tamper.settings'), 'without the old content, any airlock key written');
+  assert.ok(!write('{ "editor.tabSize": 8 }', null).includes('tamper.settings'));
+});
+
 void test('writing outside the workspace or into ~/.ssh raises the score', () => {
   const outside = assess({ kind: 'fileWrite', path: join(fx.home, 'other-project/notes.txt'), newContent: 'x' });
   assert.ok(rules(outside).includes('file.write.outside'), JSON.stringify(outside.reasons));

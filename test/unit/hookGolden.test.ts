@@ -21,7 +21,7 @@ before(() => {
   writeFileSync(join(world.ws, '.env'), 'DATABASE_URL=postgres://app:hunter2@db/app\n');
   mkdirSync(join(world.ws, '.airlock'), { recursive: true });
   // The setting that makes reads of secrets ask (a team policy may only tighten).
-  writeFileSync(join(world.ws, '.airlock', 'policy.json'), JSON.stringify({ rules: { ask: [{ rule: 'secret.read', reason: 'reads of secrets are asked here' }] } }));
+  writeFileSync(join(world.ws, '.airlock', 'policy.json'), JSON.stringify({ protectedPaths: ['vault/**'], rules: { ask: [{ rule: 'secret.read', reason: 'reads of secrets are asked here' }] } }));
 });
 after(() => world.dispose());
 
@@ -143,7 +143,7 @@ for (const event of EVENTS) {
       const reason = run.stderr.replace(/\n$/, '');
       expectDeny(event.dialect, run, reason);
       const escaped = event.what().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      assert.match(reason, new RegExp(`^Airlock stopped ${escaped}: it .+ \\((low|high|critical), score \\d+\\)\\. (It needs the user's approval and nobody could be asked, so it is denied\\.|Policy: .+\\.|The policy denies it\\.) ${AFTER.replace(/[.;]/g, '\\$&')}$`));
+      assert.match(reason, new RegExp(`^Airlock stopped ${escaped}: it .+ \\((low|high|critical), score \\d+\\)\\. (It needs the user's approval( \\(.+\\))? and nobody could be asked, so it is denied\\.|Policy: .+\\.|The policy denies it\\.) ${AFTER.replace(/[.;]/g, '\\$&')}$`));
     });
     void test('malformed (truncated) input: deny in the format of the agent the command names, the problem on stderr', async () => {
       const run = await world.run(event.agent, event.risky().slice(0, 60), noWindow());
@@ -181,4 +181,9 @@ void test('Cursor reading a secret: asked because a setting (an ask rule on secr
   assert.doesNotMatch(JSON.stringify(entries), /hunter2|do-not-log-me/, 'neither the file nor the content Cursor sends is recorded');
   const plain = await world.run('cursor', fresh(payload('cursor-read', { CWD: world.ws, PATH: join(world.ws, 'README.md') })), noWindow());
   assert.equal(plain.stdout, FORMAT.cursor.none, 'other reads pass');
+});
+
+void test('a write the score lets through but a protected path asks about: the deny says why a person had to decide', async () => {
+  const run = await world.run('claude', fresh(payload('claude-write', { CWD: world.ws, PATH: 'vault/new.txt', CONTENT: 'x' })), noWindow());
+  expectDeny('claude', run, `Airlock stopped the write to vault/new.txt. It needs the user's approval (affects the protected path vault/new.txt) and nobody could be asked, so it is denied. ${AFTER}`);
 });

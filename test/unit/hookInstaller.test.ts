@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { detectAgents, hookStatus, installHooks, uninstallHooks } from '../../src/host/hooks/installer';
 import type { HookInstallOptions } from '../../src/host/hooks/installer';
 import { hookCommand, launcherPath } from '../../src/host/hooks/launcher';
-import { parseJsonc } from '../../src/host/hooks/jsonc';
+import { parseJsonc } from '../../src/core/jsonc';
 import { runHooksCommand } from '../../src/cli/hooksCommand';
 
 interface World {

@@ -2,6 +2,7 @@ import type { Assessment } from '../assessment';
 import type { FileWriteAction } from '../action';
 import type { AnalysisContext } from '../context/analysisContext';
 import type { PathFacts } from '../context/probe';
+import { parseJsonc } from '../jsonc';
 import { placeOf } from '../rules/places';
 import type { Finding } from '../rules/rule';
 import { protectedReason } from '../rules/tamperPack';
@@ -30,7 +31,7 @@ export function fileWriteFindings(action: FileWriteAction, context: AnalysisCont
   const findings: Finding[] = [];
   const tamper = protectedReason(path, context.workspaceRoot, context.home);
   if (tamper) findings.push({ rule: 'tamper.files', score: 95, message: `${verb} ${tamper}: that is tampering with Airlock` });
-  if (SETTINGS_FILE.test(path) && /["']airlock\.[\w.]+["']\s*:/.test(action.newContent)) {
+  if (SETTINGS_FILE.test(path) && changesAirlockSettings(action.oldContent, action.newContent)) {
     findings.push({ rule: 'tamper.settings', score: 95, message: `${verb} Airlock's settings in ${shown}: that is tampering with Airlock` });
   }
 
@@ -62,6 +63,36 @@ export function fileWriteFindings(action: FileWriteAction, context: AnalysisCont
   if (LOCKFILE.test(path)) findings.push({ rule: 'file.write.lockfile', score: 25, message: `${verb} the lockfile ${shown} by hand` });
   if (MIGRATION.test(path) && facts.exists) findings.push({ rule: 'file.write.migration', score: 45, message: `${verb} the existing migration ${shown}; databases that already ran it will not see the change` });
   return findings;
+}
+
+const AIRLOCK_KEY = /["']airlock(\.[\w.]+)?["']\s*:/;
+
+/**
+ * Whether a settings file's `airlock.*` values change: added, edited or removed, flat
+ * (`"airlock.enabled"`) or nested (`"airlock": {...}`). An edit of other settings in a file that also
+ * holds Airlock's leaves them as they are and is not tampering. Without the old content, any Airlock
+ * key written counts; text that is not JSON is compared line by line.
+ */
+function changesAirlockSettings(oldText: string | undefined, newText: string): boolean {
+  if (oldText === undefined) return AIRLOCK_KEY.test(newText);
+  const before = airlockValues(oldText);
+  const after = airlockValues(newText);
+  if (before !== undefined && after !== undefined) return before !== after;
+  const lines = (text: string): string => text.split('\n').filter((line) => AIRLOCK_KEY.test(line)).map((line) => line.trim()).join('\n');
+  return lines(oldText) !== lines(newText) || (AIRLOCK_KEY.test(newText) && after === undefined);
+}
+
+/** The `airlock` entries of a settings file as one comparable string, or undefined when it does not parse. */
+function airlockValues(text: string): string | undefined {
+  let json: unknown;
+  try {
+    json = text.trim() === '' ? {} : parseJsonc(text);
+  } catch {
+    return undefined;
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const entries = Object.entries(json as Record<string, unknown>).filter(([key]) => key === 'airlock' || key.startsWith('airlock.'));
+  return JSON.stringify(entries.sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** What the write removes from an existing file, and whether git could bring it back. */

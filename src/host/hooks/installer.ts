@@ -4,7 +4,7 @@ import type { HookAgent } from '../../core/hooks/payload';
 import { HOOK_AGENTS } from '../../core/hooks/payload';
 import { hookFileSpec } from './hookFiles';
 import type { HookScope } from './hookFiles';
-import { parseJsonc } from './jsonc';
+import { parseJsonc } from '../../core/jsonc';
 import { hookCommand, launcherPath, writeLauncher } from './launcher';
 import type { LauncherTarget } from './launcher';
 
