@@ -121,3 +121,22 @@ void test("the caller's NODE_OPTIONS and extra CA certificates do not reach the 
     w.dispose();
   }
 });
+
+void test("a launcher written where no node was on PATH runs the editor's own binary, as Node (ELECTRON_RUN_AS_NODE=1)", () => {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'airlock-electron-')));
+  try {
+    const dist = join(root, 'dist');
+    mkdirSync(dist, { recursive: true });
+    writeFileSync(join(dist, 'cli.js'), bundle('cli'));
+    writeFileSync(join(dist, 'hook.js'), "process.stdout.write(JSON.stringify(['hook', process.env.ELECTRON_RUN_AS_NODE ?? null, ...process.argv.slice(2)]));\n");
+    // A stand-in for the editor's Electron binary: it refuses to run unless asked to act as Node.
+    const editor = join(root, 'Code');
+    writeFileSync(editor, `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "started as an editor" >&2; exit 9; }\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+    const state = join(root, 'state');
+    writeLauncher(state, { cliPath: join(dist, 'cli.js'), runtime: editor, electron: true });
+    const result = spawnSync(launcherPath(state), ['cursor', '--deadline', '590'], { input: '{}', env: { PATH: process.env.PATH ?? '', HOME: root }, encoding: 'utf8' });
+    assert.deepEqual([result.stdout, result.status], ['["hook","1","cursor","--deadline","590"]', 0], result.stderr);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
