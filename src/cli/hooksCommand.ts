@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { HookAgent } from '../core/hooks/payload';
 import { HOOK_AGENTS } from '../core/hooks/payload';
+import { agentHealth } from '../host/hooks/hookHealth';
 import { detectAgents, hookStatus, installHooks, uninstallEverything, uninstallHooks } from '../host/hooks/installer';
 import type { AgentHookState, HookInstallOptions } from '../host/hooks/installer';
 import type { LauncherTarget } from '../host/hooks/launcher';
@@ -10,6 +11,7 @@ import type { CommandIo } from './io';
 import { UsageError } from './io';
 
 export const HOOKS_USAGE = `       airlock hooks install|uninstall|status [--workspace DIR] [--user] [--agents claude,cursor,copilot]
+                                          (status exits 1 when a hook file is broken, with each problem)
        airlock hooks uninstall --everywhere   (every hook Airlock installed for this user, and the launcher)
 `;
 
@@ -48,10 +50,17 @@ export function runHooksCommand(args: readonly string[], io: CommandIo, env: Nod
     io.stdout.write('No agent found here (no .claude, .cursor, .github/hooks, ~/.claude, ~/.cursor or ~/.copilot); name them with --agents.\n');
     return 1;
   }
-  const states = verb === 'install' ? installHooks(options, currentLauncherTarget()) : verb === 'uninstall' ? uninstallHooks(options) : hookStatus(options);
+  if (verb === 'status') {
+    // What the Agents view shows: each installed file's problems, under its line.
+    const health = agentHealth({ workspace: absolute, home, stateRoot: options.stateRoot });
+    const problems = (state: AgentHookState): readonly string[] => health.find((h) => h.agent === state.agent)?.files.find((f) => f.file === state.file)?.problems ?? [];
+    const states = hookStatus(options);
+    io.stdout.write(states.map((state) => `${report([state])}${problems(state).map((problem) => `        - ${problem}\n`).join('')}`).join(''));
+    return states.every((state) => state.state !== 'unreadable' && problems(state).length === 0) ? 0 : 1;
+  }
+  const states = verb === 'install' ? installHooks(options, currentLauncherTarget()) : uninstallHooks(options);
   io.stdout.write(report(states));
-  const wanted = verb === 'install' ? 'installed' : verb === 'uninstall' ? 'not-installed' : undefined;
-  return states.every((s) => (wanted ? s.state === wanted : s.state !== 'unreadable')) ? 0 : 1;
+  return states.every((s) => s.state === (verb === 'install' ? 'installed' : 'not-installed')) ? 0 : 1;
 }
 
 /** This CLI, run by this runtime: where the launcher should point. */

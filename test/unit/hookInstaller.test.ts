@@ -253,3 +253,26 @@ void test('on Windows nothing is written: a POSIX command that cannot start woul
     w.dispose();
   }
 });
+
+void test('airlock hooks status lists what is wrong with a broken file and exits 1; Repair (install again) fixes it', () => {
+  const w = world();
+  try {
+    const out: string[] = [];
+    const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => out.push(t) } };
+    const env = { HOME: w.home, AIRLOCK_STATE_DIR: w.state };
+    assert.equal(runHooksCommand(['install', '--workspace', w.ws, '--agents', 'cursor'], io, env), 0);
+    const file = join(w.ws, '.cursor', 'hooks.json');
+    const json = read(file);
+    delete json.hooks.beforeShellExecution[0].failClosed;
+    writeFileSync(file, JSON.stringify(json));
+    out.length = 0;
+    assert.equal(runHooksCommand(['status', '--workspace', w.ws, '--agents', 'cursor'], io, env), 1);
+    assert.match(out.join(''), /^cursor  outdated .*hooks\.json\n {8}- beforeShellExecution no longer fails closed \(failClosed is missing\)/);
+    assert.equal(runHooksCommand(['install', '--workspace', w.ws, '--agents', 'cursor'], io, env), 0);
+    out.length = 0;
+    assert.equal(runHooksCommand(['status', '--workspace', w.ws, '--agents', 'cursor'], io, env), 0);
+    assert.doesNotMatch(out.join(''), / - /);
+  } finally {
+    w.dispose();
+  }
+});
