@@ -9,6 +9,8 @@ import { literalOutput } from './literalOutput';
 import { spawnsForever } from './loopShapes';
 import { rememberWrittenFiles, trackShellState } from './shellState';
 import { coprocessAt } from './coprocess';
+import type { DeclaredValue } from './variables';
+import { alternativeValues, applyDeclaration, BranchValues, enterFunction, leaveFunction } from './variables';
 import { namedDescriptor, openCoprocess, openDescriptors } from './descriptors';
 import type { ParsedRedirects } from './redirects';
 import { noRedirects, RedirectReader, REDIRECT_TYPES } from './redirects';
@@ -44,6 +46,8 @@ export interface Frame {
   readonly stdin?: Stdin;
 }
 
+/** Constructs after which a variable may hold any of the values it took inside (see variables.ts). */
+const BRANCHING = new Set(['list', 'if_statement', 'case_statement', 'while_statement', 'for_statement']);
 const STATEMENT_LISTS = new Set(['program', 'list', 'compound_statement', 'do_group', 'else_clause', 'elif_clause', 'case_item', 'if_statement', 'while_statement', 'negated_command', 'ERROR']);
 const SKIPPED = new Set(['comment', 'heredoc_body', 'heredoc_start', 'heredoc_end', 'heredoc_content', 'variable_name', 'word']);
 
@@ -71,6 +75,10 @@ export class ExtractionRun {
   private readonly unwrapper: Unwrapper;
   /** The frame of the statement being resolved, so substitutions inside its words inherit it. */
   private currentFrame: Frame = { via: [], depth: 0 };
+  /** The branching constructs being walked, innermost last. */
+  private readonly branches: BranchValues[] = [];
+  /** True while a command is judged again with another value of a variable. */
+  private varying = false;
 
   constructor(
     private readonly parser: BashParser,
@@ -121,6 +129,16 @@ export class ExtractionRun {
     if ((node.type === 'while_statement' || node.type === 'c_style_for_statement') && spawnsForever(node)) {
       this.signal({ kind: 'spawn-loop', text: node.text.slice(0, 200) });
     }
+    if (BRANCHING.has(node.type) && !(node.type === 'list' && node.parent?.type === 'list')) {
+      const branches = new BranchValues(scope);
+      this.branches.push(branches);
+      try {
+        return node.type === 'for_statement' ? this.forLoop(node, scope, frame) : this.sequence(node, scope, frame);
+      } finally {
+        this.branches.pop();
+        branches.merge();
+      }
+    }
     if (STATEMENT_LISTS.has(node.type)) return this.sequence(node, scope, frame);
     switch (node.type) {
       case 'command':
@@ -166,6 +184,8 @@ export class ExtractionRun {
         continue;
       }
       started.push(...this.statement(children[index] as SyntaxNode, scope, frame));
+      const branches = this.branches.at(-1);
+      if (branches?.scope === scope) branches.note();
     }
     return started;
   }
@@ -214,23 +234,30 @@ export class ExtractionRun {
     const value = node.childForFieldName('value');
     if (!name) return;
     const word = value ? this.words.resolveOne(value, scope) : literalWord('');
-    if (name.type === 'variable_name') scope.variables.set(name.text, value?.type === 'array' ? dynamicWord(value.text) : word);
+    if (name.type === 'variable_name') scope.assign(name.text, value?.type === 'array' ? dynamicWord(value.text) : word);
   }
 
   private declaration(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
-    const argv: Word[] = [literalWord(node.children[0]?.text ?? node.type)];
+    const builtin = node.children[0]?.text ?? node.type;
+    const argv: Word[] = [literalWord(builtin)];
+    const args: Word[] = [];
+    const values: DeclaredValue[] = [];
     for (const child of node.namedChildren) {
       if (!child) continue;
       if (child.type === 'variable_assignment') {
-        this.assign(child, scope);
+        const name = child.childForFieldName('name');
+        const value = child.childForFieldName('value');
+        // Arguments of declaration builtins are brace-expanded: `declare T={echo,rm}` sets T twice, ending with rm.
+        const word = !value ? literalWord('') : value.type === 'array' ? dynamicWord(value.text) : /\{[^}]*,[^}]*\}/.test(value.text) ? (this.words.resolve(value, scope).at(-1) ?? literalWord('')) : this.words.resolveOne(value, scope);
+        if (name?.type === 'variable_name') values.push({ name: name.text, value: word });
         argv.push(literalWord(child.text));
       } else {
-        argv.push(...this.words.resolve(child, scope));
+        const words = this.words.resolve(child, scope);
+        args.push(...words);
+        argv.push(...words);
       }
     }
-    if (node.type === 'unset_command') {
-      for (const word of argv.slice(1)) scope.variables.delete(word.value);
-    }
+    applyDeclaration(node.type === 'unset_command' ? 'unset' : builtin, args, values, scope);
     return [this.record(this.invocation(argv, new Map(), [], scope, frame, node.text))];
   }
 
@@ -260,8 +287,10 @@ export class ExtractionRun {
     const started: Invocation[] = [];
     const runs = known ? values : [dynamicWord(`$${variable}`)];
     for (const value of runs) {
-      scope.variables.set(variable, value);
+      scope.assign(variable, value);
       started.push(...this.statement(body, scope, frame));
+      const branches = this.branches.at(-1);
+      if (branches?.scope === scope) branches.note();
     }
     return started;
   }
@@ -312,9 +341,25 @@ export class ExtractionRun {
         // `cmd > >(bash)`: the shell reads what cmd writes, as if piped.
         for (const source of parsed.consumers) this.script(source, scope.child(), { via: [...frame.via, 'process substitution'], depth: frame.depth + 1, stdin: { kind: 'pipe', producer: writer } });
       }
+      if (!this.varying) this.vary(node, scope, frame, outer, dropTrailing);
       return started;
     } finally {
       this.currentFrame = outerFrame;
+    }
+  }
+
+  /** Judges the command again with each other value its variables may hold here. */
+  private vary(node: SyntaxNode, scope: Scope, frame: Frame, outer: ParsedRedirects, dropTrailing: boolean): void {
+    for (const [name, value] of alternativeValues(node.text, scope)) {
+      const alternative = scope.child();
+      alternative.alternatives.clear();
+      alternative.variables.set(name, value);
+      this.varying = true;
+      try {
+        this.command(node, alternative, frame, outer, dropTrailing);
+      } finally {
+        this.varying = false;
+      }
     }
   }
 
@@ -334,7 +379,12 @@ export class ExtractionRun {
         return [];
       }
       if (body !== undefined && frame.depth < this.limits.maxDepth) {
-        return this.script(body, scope, { ...frame, via: [...frame.via, `function ${head.value}`], depth: frame.depth + 1 });
+        enterFunction(scope);
+        try {
+          return this.script(body, scope, { ...frame, via: [...frame.via, `function ${head.value}`], depth: frame.depth + 1 });
+        } finally {
+          leaveFunction(scope);
+        }
       }
     }
     const invocation = this.record(this.invocation(argv, assignments, redirects, scope, frame, text));
@@ -349,7 +399,8 @@ export class ExtractionRun {
       argv,
       name: head && !head.dynamic ? normalizeProgramName(head.value) : '',
       nameDynamic: head?.dynamic ?? false,
-      assignments,
+      // The program's environment: variables the line exported, then its own `NAME=value` words.
+      assignments: scope.environment(assignments),
       redirects,
       stdin: frame.stdin,
       cwd: scope.cwd,

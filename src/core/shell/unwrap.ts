@@ -12,7 +12,7 @@ import type { OptionSpec } from './options';
  */
 export type Unwrapped =
   /** Runs another program with these words (`sudo rm ...`). */
-  | { readonly kind: 'argv'; readonly argv: readonly Word[]; readonly via: string; readonly remote?: string }
+  | { readonly kind: 'argv'; readonly argv: readonly Word[]; readonly via: string; readonly remote?: string; readonly assignments?: ReadonlyMap<string, Word> }
   /** Runs shell source text (`bash -c '...'`, `eval`, `ssh host '...'`, `watch '...'`). */
   | { readonly kind: 'script'; readonly source: string; readonly dynamic: boolean; readonly via: string; readonly remote?: string; readonly words: readonly Word[] }
   /** A shell that reads its program from standard input (`curl ... | bash`, `bash <<EOF`). */
@@ -168,6 +168,7 @@ function unwrapPrefix(name: string, args: readonly Word[], wrapper: PrefixWrappe
 function unwrapEnv(args: readonly Word[]): Unwrapped[] {
   let rest = [...args];
   let index = 0;
+  const assignments = new Map<string, Word>();
   while (index < rest.length) {
     const value = rest[index]?.value ?? '';
     if (value === '--') {
@@ -187,14 +188,16 @@ function unwrapEnv(args: readonly Word[]): Unwrapped[] {
       index += 2;
       continue;
     }
-    if (value.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) {
+    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
+    if (assignment) assignments.set(assignment[1] ?? '', { ...(rest[index] as Word), value: assignment[2] ?? '' });
+    if (value.startsWith('-') || assignment) {
       index++;
       continue;
     }
     break;
   }
   const inner = rest.slice(index);
-  return inner.length > 0 ? [{ kind: 'argv', argv: inner, via: 'env' }] : [];
+  return inner.length > 0 ? [{ kind: 'argv', argv: inner, via: 'env', assignments }] : [];
 }
 
 function unwrapShell(name: string, args: readonly Word[]): Unwrapped[] {

@@ -64,7 +64,9 @@ export class Unwrapper {
     switch (inner.kind) {
       case 'argv': {
         const innerScope = inner.remote !== undefined ? scope.forNestedShell(inner.remote) : scope;
-        return this.run.run(inner.argv, new Map(), [], innerScope, frame, inner.argv.map((word) => word.value).join(' '));
+        // A wrapper on this machine passes its environment on (`env TAR_OPTIONS=... tar`, `FOO=1 nice cmd`).
+        const environment = inner.remote !== undefined ? new Map<string, Word>() : new Map([...invocation.assignments, ...(inner.assignments ?? [])]);
+        return this.run.run(inner.argv, environment, [], innerScope, frame, inner.argv.map((word) => word.value).join(' '));
       }
       case 'script': {
         if (inner.dynamic && wholeWordUnknown(inner.words)) {

@@ -126,7 +126,7 @@ export class WordResolver {
     // `${JOB[1]}` reads one element (a coprocess's descriptors are kept as `JOB[0]` and `JOB[1]`).
     const element = variable?.type === 'subscript' ? /^([A-Za-z_]\w*)\[(\d+)\]$/.exec(variable.text) : null;
     const name = variable && (variable.type === 'variable_name' || variable.type === 'special_variable_name') ? variable.text : element ? `${element[1]}[${element[2]}]` : undefined;
-    const known = name === undefined ? undefined : scope.variables.get(name);
+    const known = name === undefined ? undefined : scope.lookup(name);
     const plain = node.type === 'simple_expansion' || (named.length === 1 && node.text === `\${${name}}`);
     if (plain && known && !known.dynamic) return { text: known.value, quoted, known: true, splittable: !quoted };
     if (plain && known) return { text: known.value, quoted, known: false, splittable: false };
