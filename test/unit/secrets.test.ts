@@ -1,8 +1,9 @@
-// Secrets: reading is recorded below the approval threshold; sending them to the network is stopped.
+// Secrets: reading is recorded below the approval threshold, reading a user's own credentials is asked
+// about, and sending secrets to the network is stopped.
 // Commands are only analyzed, never run.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { isSecretPath } from '../../src/core/rules/secretFiles';
+import { isIdentityCredential, isSecretPath } from '../../src/core/rules/secretFiles';
 import type { Fixture } from './support/engineFixture';
 import { assertAllowed, assertStopped, hasRule, makeFixture } from './support/engineFixture';
 
@@ -15,12 +16,20 @@ before(async () => {
 after(() => fixture.dispose());
 
 void describe('secrets pack', () => {
-  const reads = ['cat .env', 'cat ~/.aws/credentials', 'printenv', 'env', 'grep -r TOKEN .', 'head -5 ~/.ssh/id_ed25519', 'export -p'];
+  const reads = ['cat .env', 'cat ~/.kube/config', 'printenv', 'env', 'grep -r TOKEN .', 'sort --files0-from .env', 'export -p'];
   for (const command of reads) {
     void it(`records secret access, allowed: ${command}`, () => {
       const assessment = assertAllowed(fixture, command);
       assert.ok(hasRule(assessment, 'secrets.read'), `secrets.read for ${command}`);
       assert.ok(assessment.score > 0 && assessment.score < 50);
+    });
+  }
+
+  // A user's own credentials: the text of a private key or password hash has no routine use.
+  const credentials = ['cat ~/.ssh/id_rsa', 'head -5 ~/.ssh/id_ed25519', 'cat ~/.aws/credentials', 'cat /etc/shadow', 'python3 -m json.tool <~/.ssh/id_rsa', 'cp ~/.ssh/id_rsa backup/', 'find ~/.ssh -type f -exec cat {} \\;', 'BAD=/etc/shadow; cat "$BAD"'];
+  for (const command of credentials) {
+    void it(`asks before reading a private credential: ${command}`, () => {
+      assertStopped(fixture, command, { rule: 'secrets.read.credential', level: 'high' });
     });
   }
 
@@ -70,5 +79,7 @@ void describe('secrets pack', () => {
   void it('knows secret files from look-alikes', () => {
     for (const path of ['.env', '.env.production', '/home/u/.ssh/id_rsa', 'certs/server.key', '/home/u/.aws/credentials', '/etc/shadow', '.npmrc']) assert.ok(isSecretPath(path), path);
     for (const path of ['.env.example', 'id_rsa.pub', 'README.md', '/home/u/.ssh/known_hosts', 'src/env.ts']) assert.ok(!isSecretPath(path), path);
+    for (const path of ['/home/u/.ssh/id_rsa', '/home/u/.ssh/deploy', '/etc/shadow', '/home/u/.aws/credentials', 'vault.kdbx']) assert.ok(isIdentityCredential(path), path);
+    for (const path of ['.env', '/home/u/.ssh/id_rsa.pub', '/home/u/.ssh/config', '/home/u/.ssh/known_hosts', '/home/u/.aws/config', 'certs/server.key']) assert.ok(!isIdentityCredential(path), path);
   });
 });

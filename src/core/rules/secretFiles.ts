@@ -18,3 +18,15 @@ export function isSecretPath(path: string): boolean {
   const base = clean.split('/').pop() ?? clean;
   return SECRET_BASENAMES.test(base) || SECRET_PATHS.test(clean);
 }
+
+/**
+ * A user's or machine's own credentials, as opposed to a project's configuration: SSH and GnuPG
+ * private keys, password hashes, password stores, cloud and Git login files. No routine task needs
+ * their text, and text an agent reads goes into its transcript, which leaves the machine.
+ */
+const IDENTITY_CREDENTIALS = /(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|\.ssh\/(?!(known_hosts|authorized_keys|config)(\.old)?$)[^/]+|etc\/(shadow|gshadow|master\.passwd)|\.gnupg\/(private-keys-v1\.d(\/.*)?|secring\.gpg)|\.password-store(\/.*)?|[^/]+\.kdbx|\.aws\/credentials|\.config\/gcloud\/.+|\.azure\/.+|\.netrc|\.git-credentials)$/;
+
+export function isIdentityCredential(path: string): boolean {
+  const clean = path.replace(/^["']|["']$/g, '').replace(/\/+$/, '');
+  return !/\.pub$/.test(clean) && IDENTITY_CREDENTIALS.test(clean);
+}

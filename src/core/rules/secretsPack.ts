@@ -2,7 +2,7 @@ import type { Invocation } from '../shell/ir';
 import { argValues } from '../shell/ir';
 import { parseArgs } from '../shell/options';
 import type { Finding, Rule, RulePack } from './rule';
-import { isSecretFolder, isSecretPath } from './secretFiles';
+import { isIdentityCredential, isSecretFolder, isSecretPath } from './secretFiles';
 
 /**
  * Secrets through the shell. Reading them (`cat .env`, `printenv`, `grep -r TOKEN`) is recorded as
@@ -51,13 +51,19 @@ function pipedSecret(invocation: Invocation, depth = 0): string | undefined {
   return readsSecret(stdin.producer) ?? pipedSecret(stdin.producer, depth + 1);
 }
 
+/** Programs that move or link a file without showing or copying its text. */
+const RELOCATORS = new Set(['mv', 'ln', 'link']);
+
 const secretRead: Rule = {
   id: 'secrets.read',
   programs: [...READERS, ...ENV_DUMPERS],
-  description: 'Reading secrets through the shell (.env files, private keys, cloud credentials, the environment): logged as secret access.',
+  description: "Reading secrets through the shell (.env files, tokens, the environment): logged as secret access. Reading or copying a user's own credentials (private keys, password hashes, cloud logins) is asked about.",
   check({ invocation }): Finding | undefined {
     const secret = readsSecret(invocation);
     if (!secret) return undefined;
+    if (isIdentityCredential(secret) && !RELOCATORS.has(invocation.name)) {
+      return { rule: 'secrets.read.credential', score: 50, message: `${invocation.name} reads ${secret}, a private credential: no routine task needs its text, and what the agent reads can leave this machine with its transcript` };
+    }
     return { rule: 'secrets.read', score: 25, message: `${invocation.name} reads ${secret}: recorded as secret access` };
   },
 };
