@@ -39,6 +39,16 @@ void describe('agent activity: edits count as an agent\'s while its hook calls a
     assert.equal(activity.activeAt(90_000)?.agent, 'cursor');
   });
 
+  void it('knows when the spell began: calls within the window continue it, a call after a quiet period starts another', () => {
+    const activity = new AgentActivity(() => 60_000);
+    activity.noteHookCall({ agent: 'claude', at: 1_000 });
+    activity.noteHookCall({ agent: 'claude', at: 50_000 });
+    activity.noteHookCall({ agent: 'claude', at: 100_000 });
+    assert.equal(activity.activeAt(100_000)?.since, 1_000);
+    activity.noteHookCall({ agent: 'claude', at: 200_000 });
+    assert.equal(activity.activeAt(200_000)?.since, 200_000);
+  });
+
   void it('keeps the newest call: an older one read late from the ledger does not replace it', () => {
     const activity = new AgentActivity(() => 60_000);
     activity.noteHookCall({ agent: 'claude', at: 50_000 });

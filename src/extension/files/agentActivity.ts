@@ -11,8 +11,17 @@ export interface HookCall {
   readonly at: number;
 }
 
+/** The agent's current spell of activity: its latest hook call, and when the spell began. */
+export interface ActiveAgent extends HookCall {
+  /**
+   * The first hook call after a quiet period: content on disk older than this was not written by the
+   * agent in this spell.
+   */
+  readonly since: number;
+}
+
 export class AgentActivity {
-  private last: HookCall | undefined;
+  private last: ActiveAgent | undefined;
 
   /**
    * @param windowMs how long after a hook call edits still count as the agent's (the
@@ -23,11 +32,13 @@ export class AgentActivity {
   /** A hook call seen by the broker or read from the ledger; older news never replaces newer. */
   noteHookCall(call: HookCall): void {
     if (!Number.isFinite(call.at)) return;
-    if (!this.last || call.at >= this.last.at) this.last = call;
+    if (this.last && call.at < this.last.at) return;
+    const continues = this.last !== undefined && call.at - this.last.at <= this.windowMs();
+    this.last = { ...call, since: continues ? this.last!.since : call.at };
   }
 
   /** The agent active at `now`, or undefined when no hook call is recent enough. */
-  activeAt(now: number): HookCall | undefined {
+  activeAt(now: number): ActiveAgent | undefined {
     if (!this.last) return undefined;
     const age = now - this.last.at;
     // A call from the future (a clock stepped back) still counts, for at most one window.

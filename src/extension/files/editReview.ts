@@ -17,6 +17,12 @@ import type { WorkspaceFiles } from './workspaceStores';
 
 /** Files larger than this are hashed, never read whole, and reviewed without a text diff. */
 const MAX_DIFF_READ_BYTES = 512 * 1024;
+/**
+ * A checkout or a build run by the agent rewrites thousands of files at once: past this many files
+ * written on disk within `FLOOD_WINDOW_MS`, the rest are not reviewed one by one (the log says so).
+ */
+const MAX_DISK_EDITS_PER_WINDOW = 100;
+const FLOOD_WINDOW_MS = 10_000;
 
 interface Baseline {
   /** The version before the agent's first edit; null for a file that did not exist. */
@@ -40,6 +46,7 @@ export class EditReview extends Disposable implements Baselines {
   private readonly queue = new Map<string, Promise<void>>();
   private readonly savedByEditor = new RecentPaths(2_000);
   private readonly ledgers = new Map<string, LedgerCache>();
+  private flood = { start: 0, count: 0 };
 
   constructor(
     private readonly context: FilesContext,
@@ -69,11 +76,17 @@ export class EditReview extends Disposable implements Baselines {
   diskChanged(uri: vscode.Uri, previous: SnapshotRecord | undefined, created: boolean): void {
     const now = Date.now();
     if (!this.context.activity.activeAt(now) || this.context.selfWrites.has(uri.fsPath, now) || this.savedByEditor.has(uri.fsPath, now)) return;
-    if (!this.baselines.has(uri.fsPath) && !this.pending.has(uri.fsPath)) {
-      if (created) this.baselines.set(uri.fsPath, { record: null, at: now });
-      else if (previous) this.baselines.set(uri.fsPath, { record: previous, at: now });
+    if (this.flooded(now, uri.fsPath)) return;
+    this.enqueue(uri.fsPath, 'watcher', { previous, created });
+  }
+
+  private flooded(now: number, file: string): boolean {
+    if (now - this.flood.start > FLOOD_WINDOW_MS) this.flood = { start: now, count: 0 };
+    this.flood.count++;
+    if (this.flood.count === MAX_DISK_EDITS_PER_WINDOW + 1) {
+      this.context.log.warn(`more than ${MAX_DISK_EDITS_PER_WINDOW} files were written within ${FLOOD_WINDOW_MS / 1000} s while an agent was active (a checkout or a build?); ${file} and the rest of this burst are not listed for review`);
     }
-    this.enqueue(uri.fsPath, 'watcher');
+    return this.flood.count > MAX_DISK_EDITS_PER_WINDOW;
   }
 
   /** Keep: the edit stays, and the agent's next edit is compared with this version. */
@@ -106,7 +119,7 @@ export class EditReview extends Disposable implements Baselines {
   }
 
   /** Copies what is on disk now as the file's version before the agent's edits, once per review. */
-  private takeBaseline(file: string, reason: 'hook' | 'will-save'): void {
+  private takeBaseline(file: string, reason: 'hook' | 'will-save' | 'watcher'): void {
     if (this.baselines.has(file) || this.pending.has(file)) return;
     const files = this.context.workspaces.forUri(vscode.Uri.file(file));
     if (!files || !isWatchedPath(files.rel(file))) return;
@@ -122,15 +135,39 @@ export class EditReview extends Disposable implements Baselines {
   }
 
   /** Edits of one file are recorded one after another, in the order they were seen. */
-  private enqueue(file: string, via: 'editor' | 'watcher'): void {
+  private enqueue(file: string, via: 'editor' | 'watcher', seen?: { previous: SnapshotRecord | undefined; created: boolean }): void {
     const previous = this.queue.get(file) ?? Promise.resolve();
-    const next = previous.then(() => this.recordEdit(file, via)).catch((error: unknown) => {
+    const next = previous.then(async () => {
+      if (seen && !(await this.agentWrote(file, seen.previous, seen.created))) return;
+      await this.recordEdit(file, via);
+    }).catch((error: unknown) => {
       this.context.log.warn(`the edit of ${file} could not be recorded for review: ${String(error)}`);
     });
     this.queue.set(file, next);
     void next.finally(() => {
       if (this.queue.get(file) === next) this.queue.delete(file);
     });
+  }
+
+  /**
+   * Whether a write the watcher reported happened during the agent's spell, choosing the version to
+   * compare with on the way. Watcher events arrive late: a file written just before the agent's first
+   * hook call can be reported after it, and its content (older than the spell) is then the baseline,
+   * not an edit. A file created during the spell had no earlier version.
+   */
+  private async agentWrote(file: string, previous: SnapshotRecord | undefined, created: boolean): Promise<boolean> {
+    const info = await lstat(file).catch(() => undefined);
+    const spell = this.context.activity.activeAt(Date.now());
+    if (!info?.isFile() || !spell) return false;
+    if (info.mtimeMs < spell.since) {
+      this.takeBaseline(file, 'watcher');
+      return false;
+    }
+    if (!this.baselines.has(file) && !this.pending.has(file)) {
+      if (created) this.baselines.set(file, { record: null, at: Date.now() });
+      else if (previous) this.baselines.set(file, { record: previous, at: Date.now() });
+    }
+    return true;
   }
 
   private async recordEdit(file: string, via: 'editor' | 'watcher'): Promise<void> {

@@ -19,6 +19,7 @@ import type { RestoreSummary, RestoreTarget } from './restoreFlow';
 import { RollingSnapshots } from './rollingSnapshots';
 import { SnapshotDocuments } from './snapshotDocuments';
 import { SnapshotParticipants } from './snapshotParticipants';
+import { SnapshotRetention } from './snapshotRetention';
 import { WorkspaceFilesRegistry } from './workspaceStores';
 import type { WorkspaceFiles } from './workspaceStores';
 
@@ -59,6 +60,7 @@ export class FileSafety extends Disposable implements FileActions {
     }));
     this.register(new SnapshotParticipants(this.context, this.losses));
     this.rolling = this.register(new RollingSnapshots(this.context));
+    this.register(new SnapshotRetention(this.context, () => this.review.current()));
     this.watchDisk();
     this.register(new SnapshotDocuments(workspaces));
     this.view = this.register(new FilesView({

@@ -148,10 +148,25 @@ export class LossTracker extends Disposable implements DeleteListener {
         ...(loss.snapshot ? { snapshot: { hash: loss.snapshot.id, size: loss.snapshot.size } } : {}),
         ...(seqs.has(loss) ? { seq: seqs.get(loss)! } : {}),
       })));
+      this.warnUnkept(listed.filter((l) => !l.snapshot && l.problem !== undefined && l.problem !== 'never-kept'));
       const alarm = this.detect(files, losses);
       // Not awaited: the warning waits for a click, and later losses must still be recorded meanwhile.
       if (alarm) void this.raise(files, alarm);
     }
+  }
+
+  /**
+   * A copy that should have been kept and was not (too large, a full or read-only disk, the time budget)
+   * is said at once: the person may still be able to undo the delete by other means.
+   */
+  private warnUnkept(unkept: readonly Loss[]): void {
+    if (unkept.length === 0) return;
+    const first = unkept[0]!;
+    const what = unkept.length === 1 ? first.rel : `${unkept.length} files`;
+    void vscode.window.showWarningMessage(
+      `Airlock: no copy of ${what} could be kept before the delete (${first.rel}: ${first.problem}). The Files view lists ${unkept.length === 1 ? 'it' : 'them'} as lost without a copy.`,
+      'Show Log',
+    ).then((choice) => choice && this.context.log.show());
   }
 
   private detect(files: WorkspaceFiles, losses: readonly Loss[]): MassLossAlarm | undefined {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -169,6 +169,7 @@ export const tests: HostTest[] = [
       fs.writeFileSync(file, before);
       const after = '{\n  "retries": 0,\n  "timeout": 30\n}\n';
       // The agent announces the write through its hook, as Claude Code's PreToolUse does.
+      assert.ok(await extension.brokerHost.started, 'the broker started');
       const client = new BrokerDecisionService(noFallback, { env: {}, personTimeoutMs: 3000 });
       const answer = await client.decide({
         action: { kind: 'fileWrite', path: file, newContent: after, tool: 'Write' }, cwd: workspace(), source: 'agent-hook', agent: 'claude',
@@ -201,7 +202,73 @@ export const tests: HostTest[] = [
       assert.equal(findEdit(extension, file), undefined, 'the edit left the review list');
     },
   },
+  {
+    name: 'an edit saved from an editor while an agent is active is listed with its diff; Keep takes it off the list and keeps the file',
+    async run() {
+      const extension = await airlock();
+      // A fixture file, older than any agent's spell: its content before the edit is the baseline.
+      const file = path.join(workspace(), 'src', 'limits.py');
+      assert.equal(fs.readFileSync(file, 'utf8'), 'LIMIT = 10\n');
+      await announceAgent('cursor');
+      const document = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(document);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, new vscode.Range(0, 8, 0, 10), '1000');
+      assert.equal(await vscode.workspace.applyEdit(edit), true);
+      assert.equal(await document.save(), true);
+
+      const listed = await until('the editor edit in the review list', () => findEdit(extension, file));
+      assert.equal(listed.agent, 'cursor');
+      assert.ok(listed.before, 'the version before the edit was kept when the editor first changed');
+      const entry = await until('the edit in the ledger', () => ledger().find((e) => e.action.event === 'edit' && e.action.path === file && e.action.via === 'editor'));
+      assert.match(entry.action.diff ?? '', /^-LIMIT = 10$/m);
+      assert.match(entry.action.diff ?? '', /^\+LIMIT = 1000$/m);
+
+      await vscode.commands.executeCommand(COMMAND_IDS.keepEdit, listed.id);
+      assert.equal(findEdit(extension, file), undefined);
+      assert.equal(fs.readFileSync(file, 'utf8'), 'LIMIT = 1000\n');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    },
+  },
+  {
+    name: 'saving or renaming a protected file in the editor keeps the content it replaces',
+    async run() {
+      const extension = await airlock();
+      const rel = 'migrations/003_orders.sql';
+      const file = path.join(workspace(), rel);
+      const before = 'CREATE TABLE orders (id int);\n';
+      fs.writeFileSync(file, before);
+      await rollingCopyOf(extension, rel);
+      const files = extension.files.workspaceFiles(vscode.Uri.file(file))!;
+      const document = await vscode.workspace.openTextDocument(file);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(document.uri, new vscode.Position(1, 0), 'DROP TABLE orders;\n');
+      await vscode.workspace.applyEdit(edit);
+      assert.equal(await document.save(), true);
+      const beforeId = sha256(before);
+      assert.ok(files.store.list({ path: rel }).some((r) => r.id === beforeId), 'the content before the save is in the store');
+
+      const moved = path.join(workspace(), 'migrations', '003_orders_renamed.sql');
+      const rename = new vscode.WorkspaceEdit();
+      rename.renameFile(vscode.Uri.file(file), vscode.Uri.file(moved));
+      assert.equal(await vscode.workspace.applyEdit(rename), true);
+      const saved = sha256(fs.readFileSync(moved, 'utf8'));
+      assert.ok(files.store.list({ path: rel, reason: 'will-rename' }).some((r) => r.id === saved), 'the file was copied under its old name before the move');
+    },
+  },
 ];
+
+/** A hook call through the broker, as an agent's PreToolUse hook makes before each tool. */
+async function announceAgent(agent: string): Promise<void> {
+  assert.ok(await (await airlock()).brokerHost.started, 'the broker started');
+  const client = new BrokerDecisionService(noFallback, { env: {}, personTimeoutMs: 3000 });
+  const answer = await client.decide({ action: { kind: 'shell', command: 'ls' }, cwd: workspace(), source: 'agent-hook', agent });
+  assert.equal(answer.decision, 'allow');
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
 function findEdit(extension: AirlockExtension, file: string): ReviewedEdit | undefined {
   return extension.files.reviewState().edits.find((e) => e.path === file);

@@ -75,7 +75,7 @@ function runHook(workbench: Workbench, toolInput: Record<string, unknown>): Prom
     session_id: 'e2e', transcript_path: '/tmp/t', cwd: workbench.workspace, permission_mode: 'default',
     hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: toolInput, tool_use_id: `u-${Date.now()}`,
   };
-  const env = { ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, '.local', 'state') };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, '.local', 'state') };
   delete env.AIRLOCK_NO_BROKER;
   const child = spawn(process.execPath, [path.join(workbench.repoRoot, 'dist', 'cli.js'), 'hook', 'claude'], { cwd: workbench.workspace, env, stdio: ['pipe', 'ignore', 'ignore'] });
   child.stdin.end(JSON.stringify(payload));
@@ -181,6 +181,9 @@ export const tests: UiTest[] = [
       // Left: the copy taken when the hook announced the write; right: the file as the agent left it.
       await workbench.page.locator('.monaco-diff-editor .editor.original .view-lines', { hasText: '"retries": 3' }).waitFor();
       await workbench.page.locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: '"retries": 0' }).waitFor();
+      // `AIRLOCK_E2E_SCREENSHOTS=docs` saves the README's picture of the Files view with this diff open.
+      const pictures = process.env['AIRLOCK_E2E_SCREENSHOTS'];
+      if (pictures) await workbench.page.screenshot({ path: path.resolve(workbench.repoRoot, pictures, 'files-view.png') });
 
       await row.locator('.action-label[aria-label="Restore Previous Version"]').click();
       await until('the version before the agent\'s write', () => fs.readFileSync(file, 'utf8') === before);
