@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { realpathSync } from 'node:fs';
 
 /**
@@ -143,6 +143,10 @@ function runGit(cwd: string, args: readonly string[], options: GitRunOptions): s
   env.GIT_OPTIONAL_LOCKS = '0';
   env.LC_ALL = 'C';
   try {
+    // Loaded on first use: most commands need no git facts, and every agent hook call is a fresh
+    // process that would otherwise load child_process for nothing (docs/measurements.md, hook latency).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { spawnSync } = require('node:child_process') as typeof ChildProcess;
     const result = spawnSync(options.gitBinary, ['-c', 'core.quotepath=off', ...args], {
       cwd,
       env,
