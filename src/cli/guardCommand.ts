@@ -1,23 +1,29 @@
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Engine } from '../core/engine';
-import type { GuardAnswer, GuardRequest } from '../host/decisionService';
+import type { SessionClient } from '../protocol/brokerMessages';
+import { AbandonedRequestError } from '../host/brokerSession';
+import type { DecideHooks, GuardAnswer, GuardRequest } from '../host/decisionService';
 import { findWorkspaceRoot } from '../host/ledger/locations';
 import type { GuardDecider } from '../host/shellGuard/guardDecisionService';
 import { createGuardDecider } from '../host/shellGuard/guardDecisionService';
-import { allowLine, blockedMessage, cannotDecideMessage, denyLine, isGuardShell, RequestReader } from '../host/shellGuard/guardProtocol';
+import type { GuardShell } from '../host/shellGuard/guardProtocol';
+import { allowLine, blockedMessage, cannotDecideMessage, denyLine, isGuardShell, RequestReader, sequenced, waitingMessage, waitLine } from '../host/shellGuard/guardProtocol';
 import { argvToCommandLine, findRealProgram, pathWithoutShims } from '../host/shims/pathShims';
 import type { CommandIo } from './io';
 import { UsageError } from './io';
 
 export const GUARD_USAGE = `       airlock guard --shell bash|zsh|fish [--cwd DIR] -- <command line>
-       airlock guard --serve --shell bash|zsh|fish   (the shell guards' coprocess)
+       airlock guard --serve --shell bash|zsh [--shell-pid PID]   (the shell guards' coprocess)
        airlock guard --shim PROGRAM -- <args...>     (PATH shims: prints the real program when allowed)
 `;
 
 interface GuardOptions {
   serve: boolean;
+  shell?: GuardShell;
+  shellPid?: number;
   shim?: string;
   cwd: string;
   words: string[];
@@ -39,8 +45,12 @@ function parseGuardArgs(args: readonly string[]): GuardOptions {
     }
     else if (arg === '--shell') {
       const shell = args[++index];
-      // The shell only names the caller today; checking it keeps a typo from passing silently.
       if (!isGuardShell(shell)) throw new UsageError('--shell is bash, zsh or fish');
+      options.shell = shell;
+    } else if (arg === '--shell-pid') {
+      const pid = Number(args[++index]);
+      if (!Number.isInteger(pid) || pid < 1) throw new UsageError('--shell-pid needs a process id');
+      options.shellPid = pid;
     } else if (arg === '--cwd') {
       const dir = args[++index];
       if (dir === undefined) throw new UsageError('--cwd needs a directory');
@@ -64,12 +74,13 @@ export function guardRequest(command: string, cwd: string, source: 'shell-guard'
 }
 
 /** Decides one line; any failure is a deny that says Airlock could not decide. Never throws. */
-async function answerLine(decider: GuardDecider, cwd: string, line: string): Promise<string> {
+async function answerLine(decider: GuardDecider, cwd: string, line: string, hooks: DecideHooks = {}): Promise<string> {
   try {
     if (line.trim() === '') return allowLine();
-    const answer = await decider.service.decide(guardRequest(line, cwd, 'shell-guard'));
-    return answer.decision === 'allow' ? allowLine() : denyLine(blockedMessage(answer, decider.canAsk));
+    const answer = await decider.service.decide(guardRequest(line, cwd, 'shell-guard'), hooks);
+    return answer.decision === 'allow' ? allowLine() : denyLine(blockedMessage(answer));
   } catch (error) {
+    if (error instanceof AbandonedRequestError) return denyLine('airlock: the shell stopped waiting for this line; it did not run.');
     return denyLine(cannotDecideMessage(error));
   }
 }
@@ -93,8 +104,12 @@ export async function runGuard(args: readonly string[], io: CommandIo, stdin: Re
     io.stderr.write(`airlock: ${message}\n`);
   };
   let decider: GuardDecider;
+  // The coprocess names its shell, so the window knows which terminal has a live guard.
+  const session: SessionClient | undefined = options.serve && options.shell && options.shell !== 'fish' && options.shellPid !== undefined
+    ? { kind: 'shell-guard', shell: options.shell, shellPid: options.shellPid }
+    : undefined;
   try {
-    decider = await createGuardDecider(process.env, loadEngine, onWarning);
+    decider = await createGuardDecider(process.env, loadEngine, { ...(session ? { session } : {}), cwd: resolve(options.cwd), onWarning });
   } catch (error) {
     // Without an engine nothing can be decided: fail closed, and in serve mode exit so the shell
     // falls back to one-shot calls (which fail closed the same way, each saying why).
@@ -104,23 +119,61 @@ export async function runGuard(args: readonly string[], io: CommandIo, stdin: Re
   if (options.shim !== undefined) return runShim(decider, options.shim, options.words, io, callerPath);
   if (!options.serve) {
     if (options.words.length === 0) throw new UsageError('no command line given');
-    const reply = await answerLine(decider, resolve(options.cwd), options.words.join(' '));
+    const line = options.words.join(' ');
+    // The answer goes to stdout, which the shell reads only at the end; the wait is said on the terminal.
+    // fish runs its Enter binding with the cursor still after the typed line (bash and zsh move on first).
+    const lead = options.shell === 'fish' ? '\n' : '';
+    const onWaiting = (ms: number): void => void io.stderr.write(`${lead}${waitingMessage(ms)}\n`);
+    const reply = await answerLine(decider, resolve(options.cwd), line, { onWaiting });
     io.stdout.write(reply);
     return reply === allowLine() ? 0 : 1;
   }
   const reader = new RequestReader();
-  // Requests are answered strictly in order: the shell waits for each answer before its next line.
+  // Requests are answered strictly in order: the shell waits for each answer before its next line. A
+  // request that arrives while another is still waiting means the shell stopped waiting (Ctrl-C):
+  // that one is abandoned, so the new line is not stuck behind a question nobody is looking at.
   let queue = Promise.resolve();
+  let inFlight = 0;
   stdin.on('data', (chunk: Buffer) => {
     for (const request of reader.push(chunk)) {
+      if (inFlight > 0) decider.abandon();
+      inFlight++;
       queue = queue.then(async () => {
-        io.stdout.write(await answerLine(decider, resolve(request.cwd || '/'), request.line));
+        const onWaiting = (ms: number): void => void io.stdout.write(sequenced(request.seq, waitLine(waitingMessage(ms))));
+        const reply = await answerLine(decider, resolve(request.cwd || '/'), request.line, { onWaiting });
+        inFlight--;
+        io.stdout.write(sequenced(request.seq, reply));
       });
     }
   });
   await new Promise<void>((done) => stdin.once('end', done).once('close', done));
   await queue;
+  // The shell has gone: an open session would keep this process alive for nothing.
+  decider.close();
   return 0;
+}
+
+/**
+ * `airlock guard` as its own process. Shells wait on it (a shim's `$(...)` until it exits, the shell
+ * for the coprocess's answers), so once the answer is flushed it exits instead of idling while V8
+ * finishes compiling the grammar in the background. A one-shot call parses once: baseline WebAssembly
+ * compiled lazily is ready at once. The coprocess parses every line, so it keeps the optimizing tier.
+ */
+export async function runGuardProcess(args: readonly string[], io: CommandIo, loadEngine: () => Promise<Engine>): Promise<never> {
+  if (!args.includes('--serve')) {
+    setFlagsFromString('--liftoff-only');
+    setFlagsFromString('--wasm-lazy-compilation');
+  }
+  let code: number;
+  try {
+    code = await runGuard(args, io, process.stdin, loadEngine);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`airlock: ${error.message}\n${GUARD_USAGE}`);
+    code = 2;
+  }
+  await new Promise<void>((done) => process.stdout.write('', () => process.stderr.write('', () => done())));
+  process.exit(code);
 }
 
 /**
@@ -137,8 +190,10 @@ async function runShim(decider: GuardDecider, program: string, args: readonly st
   }
   let answer: GuardAnswer | undefined;
   let failure: unknown;
+  const command = argvToCommandLine(program, args);
   try {
-    answer = await decider.service.decide(guardRequest(argvToCommandLine(program, args), cwd, 'shim'));
+    const onWaiting = (ms: number): void => void io.stderr.write(`${waitingMessage(ms, command)}\n`);
+    answer = await decider.service.decide(guardRequest(command, cwd, 'shim'), { onWaiting });
   } catch (error) {
     failure = error;
   }
@@ -146,6 +201,6 @@ async function runShim(decider: GuardDecider, program: string, args: readonly st
     io.stdout.write(`${real}\n`);
     return 0;
   }
-  io.stderr.write(`${answer ? blockedMessage(answer, decider.canAsk) : cannotDecideMessage(failure)}\n`);
+  io.stderr.write(`${answer ? blockedMessage(answer) : cannotDecideMessage(failure)}\n`);
   return 126;
 }

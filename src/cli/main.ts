@@ -2,7 +2,7 @@ import { loadEngine } from '../host/engineLoader';
 import { CHECK_USAGE, runCheck } from './checkCommand';
 import type { CommandIo } from './io';
 import { UsageError } from './io';
-import { GUARD_USAGE, runGuard } from './guardCommand';
+import { GUARD_USAGE, runGuardProcess } from './guardCommand';
 import { runLedgerCommand } from './ledgerCommand';
 import { runShellInit, SHELL_INIT_USAGE } from './shellInitCommand';
 import { HOOK_USAGE, runHookProcess } from './hookCommand';
@@ -28,7 +28,7 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
     case 'shell-init':
       return runShellInit(args, io);
     case 'guard':
-      return runGuard(args, io, process.stdin, () => loadEngine());
+      return runGuardProcess(args, io, () => loadEngine());
     case 'hook':
       return runHookProcess(args, io);
     case 'hooks':

@@ -4,7 +4,7 @@ import { BROKER_PROTOCOL_VERSION, frame, MAX_MESSAGE_BYTES, parseBrokerResponse 
 import type { BrokerRequest, BrokerResponse } from '../protocol/brokerMessages';
 import { BROKER_SOCKET_ENV, BROKER_TOKEN_ENV, findBrokers, NO_BROKER_ENV } from './broker/brokerRegistry';
 import type { Engine } from '../core/engine';
-import type { DecisionService, GuardAnswer, GuardRequest } from './decisionService';
+import type { DecideHooks, DecisionService, GuardAnswer, GuardRequest } from './decisionService';
 
 export interface BrokerClientOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -24,12 +24,12 @@ export interface BrokerClientOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-interface Target {
+export interface Target {
   readonly socket: string;
   readonly token: string;
 }
 
-type Outcome =
+export type Outcome =
   | { readonly kind: 'answer'; readonly answer: GuardAnswer }
   | { readonly kind: 'approval'; readonly approved: boolean }
   | { readonly kind: 'pong' }
@@ -51,10 +51,10 @@ export class BrokerDecisionService implements DecisionService {
     private readonly options: BrokerClientOptions = {},
   ) {}
 
-  async decide(request: GuardRequest): Promise<GuardAnswer> {
+  async decide(request: GuardRequest, hooks: DecideHooks = {}): Promise<GuardAnswer> {
     for (const target of this.targets(request.cwd)) {
       const outcome = await this.send(target, { v: BROKER_PROTOCOL_VERSION, type: 'decide', id: newId(), token: target.token, request,
-        ...(this.options.personTimeoutMs !== undefined ? { timeoutMs: this.options.personTimeoutMs } : {}) });
+        ...(this.options.personTimeoutMs !== undefined ? { timeoutMs: this.options.personTimeoutMs } : {}) }, hooks);
       if (outcome.kind === 'answer') return outcome.answer;
       this.options.onWarning?.(`the Airlock window at ${target.socket} did not answer (${'reason' in outcome ? outcome.reason : 'wrong reply'})`);
       // A broker that held the request and went silent may have shown it to a person; asking another
@@ -90,20 +90,7 @@ export class BrokerDecisionService implements DecisionService {
 
   /** The brokers to try, in order: the terminal's own window, then live registry entries for `cwd`. */
   targets(cwd: string): Target[] {
-    const env = this.options.env ?? process.env;
-    if (env[NO_BROKER_ENV] === '1') return [];
-    const targets: Target[] = [];
-    const socket = env[BROKER_SOCKET_ENV];
-    const token = env[BROKER_TOKEN_ENV];
-    if (socket && token) targets.push({ socket, token });
-    try {
-      for (const entry of findBrokers(cwd, this.options.stateRoot)) {
-        if (!targets.some((t) => t.socket === entry.socket)) targets.push({ socket: entry.socket, token: entry.token });
-      }
-    } catch (error) {
-      this.options.onWarning?.(`the broker registry could not be read: ${(error as Error).message}`);
-    }
-    return targets;
+    return brokerTargets(cwd, this.options);
   }
 
   private fallbackDecider(): Promise<DecisionService> {
@@ -112,7 +99,7 @@ export class BrokerDecisionService implements DecisionService {
   }
 
   /** One request on one connection; resolves exactly once, whatever the socket does. */
-  private send(target: Target, request: BrokerRequest): Promise<Outcome> {
+  private send(target: Target, request: BrokerRequest, hooks: DecideHooks = {}): Promise<Outcome> {
     const connectMs = this.options.connectTimeoutMs ?? 2000;
     const assessMs = this.options.assessTimeoutMs ?? 15_000;
     const graceMs = this.options.answerGraceMs ?? 5000;
@@ -147,13 +134,14 @@ export class BrokerDecisionService implements DecisionService {
           buffer = buffer.slice(newline + 1);
           const parsed = parseBrokerResponse(line);
           if (!parsed.ok) return fail(`invalid reply: ${parsed.reason}`);
-          const outcome = this.interpret(parsed.value, request.id);
+          const outcome = interpretResponse(parsed.value, request.id);
           if (outcome === 'accepted-assessing') {
             accepted = true;
             arm(assessMs, `not assessed in ${assessMs} ms`);
           } else if (typeof outcome === 'number') {
             accepted = true;
             arm(outcome + graceMs, 'no answer by the deadline');
+            hooks.onWaiting?.(outcome);
           } else {
             return done(outcome);
           }
@@ -162,21 +150,43 @@ export class BrokerDecisionService implements DecisionService {
       });
     });
   }
+}
 
-  private interpret(message: BrokerResponse, id: string): Outcome | 'accepted-assessing' | number {
-    if (message.type !== 'error' && message.id !== id) return { kind: 'unreachable', reason: 'a reply to another request' };
-    switch (message.type) {
-      case 'accepted':
-        return message.timeoutMs > 0 ? message.timeoutMs : 'accepted-assessing';
-      case 'answer':
-        return { kind: 'answer', answer: message.answer as GuardAnswer };
-      case 'approval':
-        return { kind: 'approval', approved: message.approved };
-      case 'pong':
-        return { kind: 'pong' };
-      case 'error':
-        return { kind: 'unreachable', reason: message.reason };
+/** The brokers to try for `cwd`, in order: the terminal's own window, then live registry entries. */
+export function brokerTargets(cwd: string, options: Pick<BrokerClientOptions, 'env' | 'stateRoot' | 'onWarning'> = {}): Target[] {
+  const env = options.env ?? process.env;
+  if (env[NO_BROKER_ENV] === '1') return [];
+  const targets: Target[] = [];
+  const socket = env[BROKER_SOCKET_ENV];
+  const token = env[BROKER_TOKEN_ENV];
+  if (socket && token) targets.push({ socket, token });
+  try {
+    for (const entry of findBrokers(cwd, options.stateRoot)) {
+      if (!targets.some((t) => t.socket === entry.socket)) targets.push({ socket: entry.socket, token: entry.token });
     }
+  } catch (error) {
+    options.onWarning?.(`the broker registry could not be read: ${(error as Error).message}`);
+  }
+  return targets;
+}
+
+/**
+ * What one broker message means for the request `id`: a final outcome, or how long to keep waiting
+ * (`accepted`: 0 while it is assessed, else the person's deadline in milliseconds).
+ */
+export function interpretResponse(message: BrokerResponse, id: string): Outcome | 'accepted-assessing' | number {
+  if (message.type !== 'error' && message.id !== id) return { kind: 'unreachable', reason: 'a reply to another request' };
+  switch (message.type) {
+    case 'accepted':
+      return message.timeoutMs > 0 ? message.timeoutMs : 'accepted-assessing';
+    case 'answer':
+      return { kind: 'answer', answer: message.answer as GuardAnswer };
+    case 'approval':
+      return { kind: 'approval', approved: message.approved };
+    case 'pong':
+      return { kind: 'pong' };
+    case 'error':
+      return { kind: 'unreachable', reason: message.reason };
   }
 }
 
@@ -197,6 +207,6 @@ export function createBrokerDecisionService(loadEngine: () => Promise<Engine>, o
   return new BrokerDecisionService(local, options);
 }
 
-function newId(): string {
+export function newId(): string {
   return randomBytes(8).toString('hex');
 }

@@ -38,7 +38,13 @@ export interface GuardAnswer {
  * extension answers, and what `AIRLOCK_NO_BROKER=1` forces.
  */
 export interface DecisionService {
-  decide(request: GuardRequest): Promise<GuardAnswer>;
+  decide(request: GuardRequest, hooks?: DecideHooks): Promise<GuardAnswer>;
+}
+
+/** What a caller hears while its request is decided. */
+export interface DecideHooks {
+  /** The request now waits for a person in Airlock's view, for at most `timeoutMs`. */
+  readonly onWaiting?: (timeoutMs: number) => void;
 }
 
 export interface LocalDecisionOptions {

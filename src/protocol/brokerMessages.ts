@@ -11,6 +11,10 @@ import type { Schema } from './validate';
  * extension answers `accepted` at once (so a client knows a live window holds its request) and then
  * exactly one final message. Nothing a client sends can approve anything: approvals come only from a
  * person in Airlock's view.
+ *
+ * A long-lived client (a shell guard's coprocess) opens a session instead: `hello` (answered with
+ * `pong`) keeps the connection open, and its requests follow on it one at a time, each answered as
+ * above without closing. The broker then knows which shells have a live guard.
  */
 export const BROKER_PROTOCOL_VERSION = 1;
 
@@ -50,6 +54,14 @@ interface Envelope {
   readonly token: string;
 }
 
+/** What a session's client says it is: claimed, and used only to tell which terminal asked. */
+export interface SessionClient {
+  readonly kind: 'shell-guard';
+  readonly shell: 'bash' | 'zsh' | 'fish';
+  /** The process id of the guarded shell (the terminal's process in VS Code). */
+  readonly shellPid: number;
+}
+
 export type BrokerRequest =
   | (Envelope & {
       readonly type: 'decide';
@@ -59,7 +71,9 @@ export type BrokerRequest =
     })
   /** A shim asks whether this exact command was just approved in the view; an approval is used once. */
   | (Envelope & { readonly type: 'consume-approval'; readonly command: string; readonly cwd: string })
-  | (Envelope & { readonly type: 'ping' });
+  | (Envelope & { readonly type: 'ping' })
+  /** Opens a session on this connection; later requests on it need no new connection. */
+  | (Envelope & { readonly type: 'hello'; readonly client: SessionClient });
 
 export type BrokerResponse =
   | { readonly v: 1; readonly type: 'accepted'; readonly id: string; readonly timeoutMs: number }
@@ -99,6 +113,10 @@ export const brokerRequestSchema: Schema = tagged('type', {
   decide: obj({ v: version, id, token, type: oneOf('decide'), request: guardRequestSchema, timeoutMs: num({ min: 1, max: 3_600_000, integer: true }) }, ['timeoutMs']),
   'consume-approval': obj({ v: version, id, token, type: oneOf('consume-approval'), command: str(MAX_COMMAND_CHARS), cwd: path }),
   ping: obj({ v: version, id, token, type: oneOf('ping') }),
+  hello: obj({
+    v: version, id, token, type: oneOf('hello'),
+    client: obj({ kind: oneOf('shell-guard'), shell: oneOf('bash', 'zsh', 'fish'), shellPid: num({ min: 1, max: 2 ** 31, integer: true }) }),
+  }),
 });
 
 // The answer comes from Airlock's own broker, so the assessment and policy are checked only where the

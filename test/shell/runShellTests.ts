@@ -6,12 +6,13 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { brokerShellTests } from './brokerShellTests';
 import type { ShellName } from './shellSession';
 import { CLI, runInteractive, runNonInteractive, Sandbox, shellInstalled } from './shellSession';
 
 interface ShellTest {
   readonly name: string;
-  readonly run: (sandbox: Sandbox) => void;
+  readonly run: (sandbox: Sandbox) => void | Promise<void>;
   /** A known gap outside the guard: reported as a gap, not a failure, until it is fixed. */
   readonly knownGap?: string;
 }
@@ -210,7 +211,7 @@ function shimTests(): ShellTest[] {
   ];
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (!existsSync(CLI)) {
     console.error('no dist/cli.js: run npm run build first');
     process.exit(2);
@@ -218,7 +219,7 @@ function main(): void {
   const filter = process.argv[2];
   const tests: ShellTest[] = [];
   for (const shell of ['bash', 'zsh', 'fish'] as const) {
-    if (shellInstalled(shell)) tests.push(...shellTests(shell));
+    if (shellInstalled(shell)) tests.push(...shellTests(shell), ...brokerShellTests(shell));
     else console.log(`skip  ${shell} is not installed (apt-get install ${shell})`);
   }
   tests.push(...shimTests());
@@ -230,7 +231,7 @@ function main(): void {
     const sandbox = new Sandbox();
     const started = Date.now();
     try {
-      test.run(sandbox);
+      await test.run(sandbox);
       passed++;
       console.log(`ok    ${test.name} (${Date.now() - started} ms)`);
     } catch (error) {
@@ -250,4 +251,4 @@ function main(): void {
   process.exit(failed === 0 ? 0 : 1);
 }
 
-main();
+void main();

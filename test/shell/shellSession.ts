@@ -43,6 +43,15 @@ export class Sandbox {
     return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.home, TERM: 'dumb', LANG: 'C.UTF-8', AIRLOCK_NO_BROKER: '1', AIRLOCK_STATE_DIR: this.state };
   }
 
+  /** A folder of untracked files in the workspace: deleting it asks for approval (git cannot restore it). */
+  makeData(): string {
+    const dir = join(this.work, 'data');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'a.txt'), 'one\n');
+    writeFileSync(join(dir, 'b.txt'), 'two\n');
+    return dir;
+  }
+
   victimIntact(): boolean {
     return existsSync(this.victim) && readFileSync(this.victim, 'utf8') === 'keep me\n';
   }
@@ -94,14 +103,14 @@ const STATUS_PROBE: Record<ShellName, string> = {
  * Types `lines` into a guarded interactive shell, each followed by a probe that prints its exit code.
  * Input is written up front; the shell reads it line by line through its line editor, as typed.
  */
-export function runInteractive(sandbox: Sandbox, shell: ShellName, lines: readonly string[], options: { probe?: boolean; before?: readonly string[]; start?: string } = {}): Transcript {
+export function runInteractive(sandbox: Sandbox, shell: ShellName, lines: readonly string[], options: { probe?: boolean; before?: readonly string[]; start?: string; env?: NodeJS.ProcessEnv } = {}): Transcript {
   const probe = options.probe ?? true;
   // fish's default prompt runs git in a repository on every line; a plain prompt keeps tests quick.
   const setup = shell === 'fish' ? ["function fish_prompt; echo '> '; end"] : [];
   const typed = [`source ${sandbox.guardFile(shell)}`, ...setup, ...(options.before ?? []), ...lines.flatMap((line) => (probe ? [line, STATUS_PROBE[shell]] : [line])), 'exit'];
   const result = spawnSync('script', ['-qec', options.start ?? START[shell], '/dev/null'], {
     cwd: sandbox.work,
-    env: sandbox.env,
+    env: options.env ?? sandbox.env,
     input: `${typed.join('\n')}\n`,
     encoding: 'utf8',
     timeout: 30_000,

@@ -17,13 +17,14 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 void describe('guard wire format', () => {
   void it('reads NUL-framed requests split anywhere across chunks, in order', () => {
     const reader = new RequestReader();
-    const bytes = Buffer.from('/work\0echo "a b"\n  next\0/tmp\0rm -rf ~\0/x\0part', 'utf8');
+    const bytes = Buffer.from(['1', '/work', 'echo "a b"\n  next', '2', '/tmp', 'rm -rf ~', '3\t\n', '/x', 'part'].join('\0'), 'utf8');
     const got = [...reader.push(bytes.subarray(0, 3)), ...reader.push(bytes.subarray(3, 17)), ...reader.push(bytes.subarray(17))];
     assert.deepEqual(got, [
-      { cwd: '/work', line: 'echo "a b"\n  next' },
-      { cwd: '/tmp', line: 'rm -rf ~' },
+      { seq: '1', cwd: '/work', line: 'echo "a b"\n  next' },
+      { seq: '2', cwd: '/tmp', line: 'rm -rf ~' },
     ]);
-    assert.deepEqual(reader.push(Buffer.from('ial\0')), [{ cwd: '/x', line: 'partial' }]);
+    // The number is echoed on the answer line, so nothing in it may break that line.
+    assert.deepEqual(reader.push(Buffer.from('ial\0')), [{ seq: '3', cwd: '/x', line: 'partial' }]);
   });
 
   void it('keeps a deny answer on one line whatever the message holds', () => {
@@ -78,14 +79,14 @@ void describe('airlock guard (built CLI)', () => {
     assert.match(denied.stdout, /^deny\tairlock: blocked \((high|critical) \d+\): deletes .*home.+\n$/);
   });
 
-  void it('--serve answers every request in order, one line each, and exits 0 when stdin closes', () => {
-    const served = guard(['--serve', '--shell', 'zsh'], `${dir}\0echo hi\0${dir}\0rm -rf ~\0${dir}\0   \0`);
+  void it('--serve answers every request in order, one line each under its number, and exits 0 when stdin closes', () => {
+    const served = guard(['--serve', '--shell', 'zsh', '--shell-pid', '1'], ['7', dir, 'echo hi', '8', dir, 'rm -rf ~', '9', dir, '   '].map((field) => `${field}\0`).join(''));
     assert.equal(served.status, 0);
     const lines = served.stdout.split('\n').filter(Boolean);
     assert.equal(lines.length, 3);
-    assert.equal(lines[0], 'allow');
-    assert.match(lines[1] ?? '', /^deny\t/);
-    assert.equal(lines[2], 'allow');
+    assert.equal(lines[0], '7\tallow');
+    assert.match(lines[1] ?? '', /^8\tdeny\tairlock: blocked \(/);
+    assert.equal(lines[2], '9\tallow');
   });
 
   void it('outside any git repository, records in the workspace AIRLOCK_WORKSPACE names, not in the folder the command ran in', () => {

@@ -2,6 +2,7 @@ import type { Assessment } from '../../core/assessment';
 import type { Decider, LedgerOutcome, LedgerRecord } from '../../core/ledger/entry';
 import type { PolicyOutcome } from '../../core/policy/decide';
 import type { GuardAnswer, GuardRequest } from '../decisionService';
+import { ApprovalMemory } from './approvalMemory';
 import { matchesSimilarRule, similarRuleFor } from './similarRule';
 import type { SimilarRule } from './similarRule';
 
@@ -45,11 +46,26 @@ export interface BrokerOptions {
   readonly onWarning?: (message: string) => void;
 }
 
+/** Which long-lived client a request came through, as that client claimed when it connected. */
+export interface RequestOrigin {
+  readonly sessionId: string;
+  /** The process id of the shell whose guard sent it: how the extension finds the terminal. */
+  readonly shellPid?: number;
+}
+
 export interface DecideOptions {
   /** A shorter wait the client asked for; never lengthens the window's setting. */
   readonly timeoutMs?: number;
   /** Told the id and the deadline once the request waits for a person. */
   readonly onPending?: (pending: PendingApproval) => void;
+  readonly origin?: RequestOrigin;
+}
+
+/** Told after every answer, so observers know what the guards already asked about and recorded. */
+export interface DecidedEvent {
+  readonly request: GuardRequest;
+  readonly answer: GuardAnswer;
+  readonly origin?: RequestOrigin;
 }
 
 export const DEFAULT_MAX_PENDING = 32;
@@ -69,14 +85,22 @@ interface Waiter {
 export class ApprovalBroker {
   private readonly waiting = new Map<string, Waiter>();
   private readonly similarRules: SimilarRule[] = [];
-  private approvals: { command: string; cwd: string; expires: number }[] = [];
+  private readonly approvals: ApprovalMemory;
   private readonly listeners = new Set<() => void>();
+  private readonly decidedListeners = new Set<(event: DecidedEvent) => void>();
   private closed = false;
   private nextId = 1;
   private readonly now: () => number;
 
   constructor(private readonly options: BrokerOptions) {
     this.now = options.now ?? Date.now;
+    this.approvals = new ApprovalMemory(options.approvalTtlMs ?? 60_000, this.now);
+  }
+
+  /** Told after every request gets its answer (recorded or not), with where it came from. */
+  onDidDecide(listener: (event: DecidedEvent) => void): { dispose(): void } {
+    this.decidedListeners.add(listener);
+    return { dispose: () => this.decidedListeners.delete(listener) };
   }
 
   /** Told whenever the queue changes, so the view can redraw. */
@@ -91,6 +115,18 @@ export class ApprovalBroker {
   }
 
   async decide(request: GuardRequest, options: DecideOptions = {}): Promise<GuardAnswer> {
+    const answer = await this.decideUnobserved(request, options);
+    for (const listener of this.decidedListeners) {
+      try {
+        listener({ request, answer, ...(options.origin ? { origin: options.origin } : {}) });
+      } catch (error) {
+        this.options.onWarning?.(`a decision listener failed: ${(error as Error).message}`);
+      }
+    }
+    return answer;
+  }
+
+  private async decideUnobserved(request: GuardRequest, options: DecideOptions): Promise<GuardAnswer> {
     const receivedAt = this.now();
     if (this.closed) return this.closedAnswer();
     let evaluation: Evaluation;
@@ -108,6 +144,9 @@ export class ApprovalBroker {
     if (this.closed) return finish('denied', { by: 'fail-closed', how: 'window-closed' });
     const rule = this.similarRules.find((r) => matchesSimilarRule(r, request, evaluation));
     if (rule) return finish('allowed', { by: 'person', how: 'allow-similar' });
+    // A program started by a line a person just allowed, reaching a shim: they saw it already.
+    const covered = this.approvals.claim(request, assessment, workspaceRoot);
+    if (covered) return finish('allowed', { by: 'person', how: covered });
     if (this.waiting.size >= (this.options.maxPending ?? DEFAULT_MAX_PENDING)) return finish('denied', { by: 'limit', how: 'queue-full' });
 
     const timeoutMs = Math.max(0, Math.min(evaluation.timeoutMs, options.timeoutMs ?? Infinity));
@@ -147,10 +186,7 @@ export class ApprovalBroker {
       if (!pending.similar) return { ok: false, reason: 'allow similar is not offered for this action' };
       this.similarRules.push(pending.similar);
     }
-    const action = pending.request.action;
-    if (action.kind === 'shell') {
-      this.approvals.push({ command: action.command, cwd: pending.request.cwd, expires: this.now() + (this.options.approvalTtlMs ?? 60_000) });
-    }
+    this.approvals.remember(pending.request, pending.assessment, pending.workspaceRoot);
     const how = choice === 'allow-similar' ? 'allow-similar' : confirmation !== undefined ? 'typed-confirmation' : 'allow-once';
     this.settle(id, 'allowed', { by: 'person', how });
     return { ok: true };
@@ -161,12 +197,7 @@ export class ApprovalBroker {
    * approval, so a shim down the line can run it without asking twice and nothing can replay it.
    */
   consumeApproval(command: string, cwd: string): boolean {
-    const now = this.now();
-    this.approvals = this.approvals.filter((a) => a.expires > now);
-    const index = this.approvals.findIndex((a) => a.command === command && a.cwd === cwd);
-    if (index < 0) return false;
-    this.approvals.splice(index, 1);
-    return true;
+    return this.approvals.consume(command, cwd);
   }
 
   /** The client went away while its request waited: nobody will run it, and the record says so. */
@@ -179,7 +210,7 @@ export class ApprovalBroker {
     this.closed = true;
     for (const id of [...this.waiting.keys()]) this.settle(id, 'denied', { by: 'fail-closed', how: 'window-closed' });
     this.similarRules.length = 0;
-    this.approvals = [];
+    this.approvals.clear();
   }
 
   private settle(id: string, outcome: LedgerOutcome, decider: Decider): void {

@@ -15,24 +15,38 @@ import { posixQuote, shellText } from './snippetText';
  * a blocked one exits 126. Its children skip the check (AIRLOCK_GUARD_CHECKED): their command was part
  * of a line already decided, and a node process per nested bash -c would make builds crawl.
  *
- * Decisions go to a long-lived coprocess (airlock guard --serve) started with the guard; when it is
- * gone, each line falls back to a one-shot airlock guard call. Every path that gets no exact "allow"
- * blocks the line.
+ * Decisions go to a long-lived coprocess (airlock guard --serve) started with the guard, which keeps a
+ * session with the window's broker (a line that needs a person waits for the approval view, and says
+ * so); when it is gone, each line falls back to a one-shot airlock guard call. Every path that gets no
+ * exact "allow" blocks the line.
  */
 export function bashGuardSnippet(options: GuardSnippetOptions): string {
   const command = options.command.map(posixQuote).join(' ');
   return shellText`# Airlock shell guard for bash (airlock shell-init bash). A second layer, not a sandbox:
 # whoever types into this shell can switch it off; Airlock records when a guard goes missing.
 if [[ -z $\{__airlock_guard_loaded-} ]]; then
-__airlock_guard_loaded=1
+__airlock_guard_loaded=1 __airlock_seq=0
 __airlock_cmd=(${command})
 
-# Sets __airlock_reply to the answer line for $1 (decided in $PWD).
+# Sets __airlock_reply to the answer line for $1 (decided in $PWD). While a person is asked, the
+# coprocess says so and the shell prints it. Answers carry the request's number: a late answer to a
+# line the shell stopped waiting for (Ctrl-C) is skipped, never taken for this line's.
 __airlock_ask() {
   __airlock_reply=
   if [[ -n $\{__airlock_srv_pid-} && -n $\{__AIRLOCK_SRV[1]-} ]] && builtin kill -0 "$__airlock_srv_pid" 2>/dev/null; then
-    if builtin printf '%s\0%s\0' "$PWD" "$1" >&"$\{__AIRLOCK_SRV[1]}" && IFS= builtin read -r __airlock_reply <&"$\{__AIRLOCK_SRV[0]}"; then
-      return 0
+    (( __airlock_seq += 1 ))
+    local seq=$__airlock_seq$'\t' line
+    if builtin printf '%s\0%s\0%s\0' "$__airlock_seq" "$PWD" "$1" >&"$\{__AIRLOCK_SRV[1]}"; then
+      while IFS= builtin read -r line <&"$\{__AIRLOCK_SRV[0]}"; do
+        [[ $line == "$seq"* ]] || continue
+        line=$\{line#"$seq"}
+        if [[ $line == wait$'\t'* ]]; then
+          builtin printf '%s\n' "$\{line#wait$'\t'}" >&2
+          continue
+        fi
+        __airlock_reply=$line
+        return 0
+      done
     fi
     # The coprocess died or broke mid-answer: stop using it and decide this line the slow way.
     builtin kill "$__airlock_srv_pid" 2>/dev/null
@@ -100,7 +114,7 @@ else
 
   __airlock_start_server() {
     # A coprocess has its own fds, closed in every command it starts; job-control noise is hidden.
-    { coproc __AIRLOCK_SRV { "$\{__airlock_cmd[@]}" guard --serve --shell bash; } } 2>/dev/null
+    { coproc __AIRLOCK_SRV { "$\{__airlock_cmd[@]}" guard --serve --shell bash --shell-pid "$$"; } } 2>/dev/null
     __airlock_srv_pid=$__AIRLOCK_SRV_PID
     # Out of the job table: jobs and fg must not show it, and exit must not wait for it.
     builtin disown "$__airlock_srv_pid" 2>/dev/null

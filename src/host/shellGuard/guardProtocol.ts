@@ -2,10 +2,16 @@ import type { GuardAnswer } from '../decisionService';
 
 /**
  * The wire format between a shell guard snippet and `airlock guard`. Shells cannot hold a NUL byte in
- * a variable, so NUL is the one separator no command line can contain: a request is
- * `cwd NUL line NUL`. The answer is one text line, `allow` or `deny<TAB>message`, which every shell
- * can read with its own `read` builtin. Anything else a shell receives (nothing, garbage, a dead
- * server) means deny: the snippets only run a line on an exact `allow`.
+ * a variable, so NUL is the one separator no command line can contain. One-shot, the answer is one
+ * text line, `allow` or `deny<TAB>message`, which every shell can read with its own `read` builtin.
+ *
+ * To the coprocess (`guard --serve`) a request is `seq NUL cwd NUL line NUL`, and every answer line
+ * starts with that `seq<TAB>`: `allow`, `deny<TAB>message`, or first, while a person is asked,
+ * `wait<TAB>message` for the shell to print. The number lets a shell that stopped waiting for one line
+ * (Ctrl-C) never take that line's late answer for the next one's.
+ *
+ * Anything else a shell receives (nothing, garbage, a dead server) means deny: the snippets only run a
+ * line on an exact `allow`.
  */
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type GuardShell = (typeof SHELLS)[number];
@@ -15,11 +21,12 @@ export function isGuardShell(value: string | undefined): value is GuardShell {
 }
 
 export interface GuardRequestLine {
+  readonly seq: string;
   readonly cwd: string;
   readonly line: string;
 }
 
-/** Splits NUL-framed requests out of a byte stream; keeps a partial request for the next chunk. */
+/** Splits NUL-framed `seq cwd line` requests out of a byte stream; keeps a partial one for the next chunk. */
 export class RequestReader {
   private pending: Buffer = Buffer.alloc(0);
   private fields: string[] = [];
@@ -30,9 +37,9 @@ export class RequestReader {
     for (let end = this.pending.indexOf(0); end !== -1; end = this.pending.indexOf(0)) {
       this.fields.push(this.pending.subarray(0, end).toString('utf8'));
       this.pending = this.pending.subarray(end + 1);
-      if (this.fields.length === 2) {
-        const [cwd = '', line = ''] = this.fields;
-        requests.push({ cwd, line });
+      if (this.fields.length === 3) {
+        const [seq = '', cwd = '', line = ''] = this.fields;
+        requests.push({ seq: seq.replace(/[^\w-]/g, ''), cwd, line });
         this.fields = [];
       }
     }
@@ -51,20 +58,49 @@ export function denyLine(message: string): string {
   return `deny\t${flatten(message)}\n`;
 }
 
+/** The coprocess's form of an answer line: the request's number first. */
+export function sequenced(seq: string, line: string): string {
+  return `${seq}\t${line}`;
+}
+
+/** Said (by the coprocess, through the shell) while a person is asked. */
+export function waitLine(message: string): string {
+  return `wait\t${flatten(message)}\n`;
+}
+
+/**
+ * The one line a person sees while a line (they can see it already) or a program a script started
+ * (`program`, which they cannot) waits for them.
+ */
+export function waitingMessage(timeoutMs: number, program?: string): string {
+  const seconds = Math.max(1, Math.round(timeoutMs / 1000));
+  const what = program === undefined ? 'this line' : clip(JSON.stringify(program), 120);
+  return `airlock: ${what} waits for your approval in Airlock's view in VS Code (up to ${seconds} s); it runs only if you allow it there.`;
+}
 const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
 
 /**
- * The one line a person sees when a line is blocked: why, and how to get it run. Deciding locally
- * nobody can approve, so it says where approval is possible instead of pretending there is a prompt.
+ * The one line a person sees when a line is blocked: why, who or what decided, and how to get it run.
+ * Deciding locally nobody can approve, so it says where approval is possible instead of pretending
+ * there is a prompt.
  */
-export function blockedMessage(answer: GuardAnswer, approvalPossible: boolean): string {
-  const { assessment, policy } = answer;
+export function blockedMessage(answer: GuardAnswer): string {
+  const { assessment, policy, decider } = answer;
   // The engine's top reason says what would be lost; a rule or protected path speaks for itself.
   const why = (policy.decidedBy === 'threshold' ? assessment.reasons[0]?.message : undefined) ?? policy.reason ?? assessment.reasons[0]?.message ?? 'Airlock policy';
   const head = `airlock: blocked (${assessment.level} ${assessment.score}): ${clip(why, 200)}.`;
   if (policy.decision === 'deny' && !policy.failedClosed) return `${head} A deny rule (${policy.decidedBy}) stops it; change the Airlock policy to allow it.`;
-  if (approvalPossible) return `${head} Approve it in Airlock's view in VS Code, then run it again.`;
-  return `${head} No Airlock window could approve it here: run it where Airlock can ask you (a VS Code terminal with Airlock running), or run it yourself outside the guard.`;
+  switch (decider.by) {
+    case 'person':
+      return `${head} Denied in Airlock's view; it did not run.`;
+    case 'timeout':
+      return `${head} Nobody approved it in Airlock's view in time (${decider.how}); it did not run. Run it again to ask again.`;
+    case 'limit':
+      return `${head} Too many requests were waiting for approval; it did not run. Answer those in Airlock's view, then run it again.`;
+    default:
+      if (policy.failedClosed) return `${head} No Airlock window could approve it here: run it where Airlock can ask you (a VS Code terminal with Airlock running), or run it yourself outside the guard.`;
+      return `${head} The Airlock window could not decide it (${decider.how}); it did not run.`;
+  }
 }
 
 /** Said when the guard cannot decide at all: failing closed must never look like a policy verdict. */

@@ -7,22 +7,40 @@ import { posixQuote, shellText } from './snippetText';
  * prints why and returns 126, so nothing of it runs and VS Code still sees a command with its exit
  * code. preexec cannot cancel, so it is not used. Non-interactive (zsh -c, when sourced from .zshenv):
  * ZSH_EXECUTION_STRING is decided once; a blocked one exits 126. VS Code's own zsh integration swaps
- * ZDOTDIR, so this never touches it. Decisions go to a coprocess, falling back to one-shot calls.
+ * ZDOTDIR, so this never touches it. Decisions go to a coprocess that keeps a session with the window's
+ * broker (a line that needs a person waits for the approval view, and says so), falling back to
+ * one-shot calls.
  */
 export function zshGuardSnippet(options: GuardSnippetOptions): string {
   const command = options.command.map(posixQuote).join(' ');
   return shellText`# Airlock shell guard for zsh (airlock shell-init zsh). A second layer, not a sandbox:
 # whoever types into this shell can switch it off; Airlock records when a guard goes missing.
 if [[ -z $\{__airlock_guard_loaded-} ]]; then
-typeset -g __airlock_guard_loaded=1 __airlock_reply= __airlock_message= __airlock_srv_pid= __airlock_srv_in= __airlock_srv_out=
+typeset -g __airlock_guard_loaded=1 __airlock_seq=0 __airlock_reply= __airlock_message= __airlock_srv_pid= __airlock_srv_in= __airlock_srv_out=
 typeset -ga __airlock_cmd
 __airlock_cmd=(${command})
 
+# Sets __airlock_reply to the answer line for $1 (decided in $PWD). While a person is asked, the
+# coprocess says so and the shell prints it. Answers carry the request's number: a late answer to a
+# line the shell stopped waiting for (Ctrl-C) is skipped, never taken for this line's.
 __airlock_ask() {
   __airlock_reply=
   if [[ -n $__airlock_srv_pid ]] && builtin kill -0 $__airlock_srv_pid 2>/dev/null; then
-    if builtin print -rn -- "$PWD"$'\0'"$1"$'\0' >&$__airlock_srv_in && IFS= builtin read -r -u $__airlock_srv_out __airlock_reply; then
-      return 0
+    (( __airlock_seq += 1 ))
+    local seq="$__airlock_seq"$'\t' line
+    if builtin print -rn -- "$__airlock_seq"$'\0'"$PWD"$'\0'"$1"$'\0' >&$__airlock_srv_in; then
+      while IFS= builtin read -r -u $__airlock_srv_out line; do
+        [[ $line == "$seq"* ]] || continue
+        line=$\{line#"$seq"}
+        if [[ $line == wait$'\t'* ]]; then
+          # Inside the accept-line widget the editor owns the screen: let it make room first.
+          zle && zle -I
+          builtin print -ru2 -- "$\{line#wait$'\t'}"
+          continue
+        fi
+        __airlock_reply=$line
+        return 0
+      done
     fi
     # The coprocess died or broke mid-answer: stop using it and decide this line the slow way.
     builtin kill $__airlock_srv_pid 2>/dev/null
@@ -81,7 +99,7 @@ else
     builtin emulate -L zsh
     builtin setopt no_monitor no_notify
     [[ -n $__airlock_srv_in ]] && builtin exec {__airlock_srv_in}>&- {__airlock_srv_out}<&- 2>/dev/null
-    coproc "$\{__airlock_cmd[@]}" guard --serve --shell zsh
+    coproc "$\{__airlock_cmd[@]}" guard --serve --shell zsh --shell-pid $$
     __airlock_srv_pid=$!
     # Own copies of the pipe ends, so a coproc the user starts later does not take over ours.
     builtin exec {__airlock_srv_in}>&p {__airlock_srv_out}<&p
