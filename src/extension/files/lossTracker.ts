@@ -98,7 +98,9 @@ export class LossTracker extends Disposable implements DeleteListener {
 
   editorDeleted(kept: readonly KeptBeforeDelete[]): void {
     const now = Date.now();
-    for (const { files, path, folder, results } of kept) {
+    for (const { files, path, folder, results: all } of kept) {
+      // Links inside a deleted folder lose no content of their own (their targets stay).
+      const results = all.filter((result) => result.ok || result.code !== 'symlink');
       const losses: Loss[] = results.map((result) => result.ok
         ? { rel: result.record.path, how: 'deleted', snapshot: result.record, listed: true, at: now, via: 'editor' }
         : { rel: result.path, how: 'deleted', problem: result.code, listed: folder || files.folder.isProtected(files.abs(result.path)), at: now, via: 'editor' });

@@ -68,6 +68,8 @@ export class SnapshotParticipants extends Disposable {
         const info = await lstat(uri.fsPath).catch(() => undefined);
         if (!info) continue;
         let kept: KeptBeforeDelete;
+        // Deleting a link loses no content: its target stays where it is (and is never followed).
+        if (info.isSymbolicLink()) continue;
         if (info.isDirectory()) {
           const tree = await files.snapshotTree(uri.fsPath, 'will-delete', {
             deadline,
@@ -106,6 +108,8 @@ export class SnapshotParticipants extends Disposable {
       try {
         const files = this.context.workspaces.forUri(uri);
         if (!files || !isWatchedPath(files.rel(uri.fsPath))) continue;
+        // The watcher sees the old path go; that is a move, not a loss.
+        this.context.editorDeletes.mark(uri.fsPath, Date.now());
         const info = await lstat(uri.fsPath).catch(() => undefined);
         if (!info) continue;
         // A move loses nothing by itself, but protected files keep a copy under their old name so a

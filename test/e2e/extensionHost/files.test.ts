@@ -254,6 +254,10 @@ export const tests: HostTest[] = [
       assert.equal(await vscode.workspace.applyEdit(rename), true);
       const saved = sha256(fs.readFileSync(moved, 'utf8'));
       assert.ok(files.store.list({ path: rel, reason: 'will-rename' }).some((r) => r.id === saved), 'the file was copied under its old name before the move');
+      // A move is not a loss: wait until the new name has its rolling copy (the watcher has seen the
+      // move by then), and the old name must not be listed as lost.
+      await rollingCopyOf(extension, 'migrations/003_orders_renamed.sql');
+      assert.equal(extension.files.reviewState().losses.find((l) => l.path === file), undefined, 'the old name is not listed as lost');
     },
   },
 ];
