@@ -10,10 +10,11 @@ import { KUBERNETES_PACK } from './kubernetesPack';
 import { PUBLISHING_PACK } from './publishingPack';
 import type { Rule, RulePack } from './rule';
 import { SECRETS_PACK } from './secretsPack';
+import { SYSTEM_PACK } from './systemPack';
 import { TAMPER_PACK } from './tamperPack';
 
 /** The packs every engine runs, in the order their findings are listed on ties. */
-export const DEFAULT_PACKS: readonly RulePack[] = [TAMPER_PACK, FILESYSTEM_PACK, GIT_PACK, DYNAMIC_CODE_PACK, CLOUD_PACK, HTTP_PACK, DATABASE_PACK, IAC_PACK, KUBERNETES_PACK, CONTAINER_PACK, PUBLISHING_PACK, SECRETS_PACK];
+export const DEFAULT_PACKS: readonly RulePack[] = [TAMPER_PACK, FILESYSTEM_PACK, GIT_PACK, DYNAMIC_CODE_PACK, CLOUD_PACK, HTTP_PACK, DATABASE_PACK, IAC_PACK, KUBERNETES_PACK, CONTAINER_PACK, PUBLISHING_PACK, SECRETS_PACK, SYSTEM_PACK];
 
 /** Rules indexed by program name, so each invocation meets only the rules that can apply. */
 export class RuleIndex {

@@ -58,7 +58,8 @@ export function invocationProductionHint(invocation: Invocation, context?: Pick<
     const hint = productionHint(arg, context);
     if (hint) return hint;
   }
-  return undefined;
+  // `ssh prod-db-1 'systemctl stop postgresql'`: the machine it runs on.
+  return invocation.remote === undefined ? undefined : productionHint(invocation.remote, context);
 }
 
 /** The environment a hint or a name points at, for the impact: `production` when one was found. */

@@ -1,0 +1,57 @@
+// The machine's services and access: stopping, disabling or masking services, shutting down,
+// forgetting SSH host keys and dropping agent identities are asked about; starts, restarts, reloads
+// and status checks pass.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import type { Fixture } from './support/engineFixture';
+import { assertAllowed, assertStopped, makeFixture } from './support/engineFixture';
+
+let fixture: Fixture;
+
+before(async () => {
+  fixture = await makeFixture();
+});
+
+after(() => fixture.dispose());
+
+void describe('system pack', () => {
+  const stops: [string, string][] = [
+    ['systemctl stop nginx', 'system.systemctl.stop'],
+    ['sudo systemctl disable --now postgresql', 'system.systemctl.disable'],
+    ['systemctl mask docker.service', 'system.systemctl.mask'],
+    ['systemctl kill haproxy', 'system.systemctl.kill'],
+    ['systemctl isolate rescue.target', 'system.systemctl.isolate'],
+    ['sudo systemctl reboot', 'system.systemctl.reboot'],
+    ['service haproxy stop', 'system.service.stop'],
+    ['/etc/init.d/nginx stop', 'system.service.stop'],
+    ['launchctl unload ~/Library/LaunchAgents/com.example.agent.plist', 'system.launchctl.unload'],
+    ['nginx -s stop', 'system.nginx.stop'],
+    ['nginx -s quit', 'system.nginx.stop'],
+    ['apachectl graceful-stop', 'system.apachectl.stop'],
+    ['pg_ctl stop -D /var/lib/postgresql/data', 'system.pg_ctl.stop'],
+    ['sudo shutdown -h now', 'system.shutdown'],
+    ['ssh-keygen -R github.com', 'system.ssh.forget-host-key'],
+    ['ssh-keygen -f ~/.ssh/known_hosts -R 192.168.1.1', 'system.ssh.forget-host-key'],
+    ['ssh-add -D', 'system.ssh.agent-remove-all'],
+    ['ssh-add -d', 'system.ssh.agent-remove'],
+  ];
+  for (const [command, rule] of stops) {
+    void it(`asks: ${command}`, () => {
+      assertStopped(fixture, command, { rule, level: 'high' });
+    });
+  }
+
+  const passes = ['systemctl status nginx', 'systemctl restart nginx', 'systemctl start postgresql', 'systemctl enable --now docker', 'systemctl unmask docker', 'service nginx status', 'service nginx restart', 'nginx -s reload', 'nginx -t', 'launchctl list', 'shutdown -c', 'ssh-keygen -t ed25519 -f ~/.ssh/new_key', 'ssh-keygen -lf ~/.ssh/id_rsa.pub', 'ssh-add -l', 'ssh-add ~/.ssh/id_ed25519'];
+  for (const command of passes) {
+    void it(`allows: ${command}`, () => {
+      assertAllowed(fixture, command);
+    });
+  }
+
+  void it('names the service and raises the score on a production host', () => {
+    const plain = assertStopped(fixture, 'ssh web-1 sudo systemctl stop nginx', { rule: 'system.systemctl.stop' });
+    const production = assertStopped(fixture, 'ssh prod-web-1 sudo systemctl stop nginx', { rule: 'system.systemctl.stop' });
+    assert.ok(production.score > plain.score);
+    assert.deepEqual(production.impact.resources?.[0], { kind: 'service', name: 'nginx', environment: 'production' });
+  });
+});
