@@ -2,9 +2,13 @@
 // in a pseudo-terminal, with and without the guard, typing the same few hundred harmless commands.
 // Each prompt records a timestamp; the time from one prompt to the next is one command's full cycle
 // (read the line, decide, run, prompt). Reports median and p95 of both and their difference.
-// Decides locally (AIRLOCK_NO_BROKER=1) in a temporary HOME and folder, so the ledger goes there.
+// Twice with the guard: deciding locally (AIRLOCK_NO_BROKER=1), and asking a window's broker over the
+// coprocess's session (the scripted broker of the shell tests: the real broker code, engine, policy
+// and ledger in a process of its own, as the extension host would be). A temporary HOME and folder
+// hold the ledger.
 // Usage: node bench/shellOverhead.mjs [--commands N]   (after npm run build)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,8 +39,24 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 }
 
-function session(shell, guarded) {
+/** Starts the scripted broker; resolves to the environment a terminal of that window gets. */
+async function startBroker(dir) {
+  const socket = join(dir, 'broker.sock');
+  const token = randomBytes(32).toString('hex');
+  const config = { socket, token, stateRoot: join(dir, 'state'), log: join(dir, 'broker.jsonl') };
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'shell', 'scriptedBroker.ts'), JSON.stringify(config)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', (code) => reject(new Error(`the scripted broker exited (${code})`)));
+  });
+  return { env: { AIRLOCK_BROKER_SOCKET: socket, AIRLOCK_BROKER_TOKEN: token }, stop: () => child.kill('SIGKILL') };
+}
+
+/** `mode`: 'plain' (no guard), 'local' (guard deciding alone) or 'broker' (guard asking a broker). */
+async function session(shell, mode) {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-shell-'));
+  const broker = mode === 'broker' ? await startBroker(dir) : undefined;
+  const guarded = mode !== 'plain';
   try {
     const home = join(dir, 'home');
     const work = join(dir, 'work');
@@ -57,30 +77,41 @@ function session(shell, guarded) {
     const result = spawnSync('script', ['-qec', shells[shell].start, '/dev/null'], {
       cwd: work,
       input: `${lines.join('\n')}\n`,
-      env: { PATH: process.env.PATH, HOME: home, TERM: 'dumb', AIRLOCK_NO_BROKER: '1', AIRLOCK_STATE_DIR: join(dir, 'state') },
+      env: { PATH: process.env.PATH, HOME: home, TERM: 'dumb', AIRLOCK_STATE_DIR: join(dir, 'state'), ...(broker ? broker.env : { AIRLOCK_NO_BROKER: '1' }) },
       encoding: 'utf8',
       timeout: 600_000,
     });
     if (result.status !== 0) throw new Error(`${shell} session failed (${result.status}): ${result.stdout.slice(-500)}`);
+    // Every line must really have gone to the broker, or this measures the local path twice.
+    if (broker) {
+      const asked = readFileSync(join(dir, 'broker.jsonl'), 'utf8').trim().split('\n').length;
+      if (asked < count) throw new Error(`only ${asked} of ${count} lines reached the broker`);
+    }
     const times = readFileSync(stamps, 'utf8').trim().split('\n').map(Number);
     // Cycles between consecutive prompts, without the setup and warm-up lines.
     const cycles = times.slice(1).map((t, i) => (t - times[i]) * 1000).slice(-count);
-    if (process.env.AIRLOCK_BENCH_RAW) console.log(shell, guarded, cycles.map((c) => c.toFixed(1)).join(" "));
+    if (process.env.AIRLOCK_BENCH_RAW) console.log(shell, mode, cycles.map((c) => c.toFixed(1)).join(' '));
     return cycles.sort((a, b) => a - b);
   } finally {
+    broker?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const fmt = (ms) => `${ms.toFixed(2)} ms`;
-console.log(`shell guard overhead: ${count} allowed commands per session (${commands.join(' | ')}), deciding locally`);
+console.log(`shell guard overhead: ${count} allowed commands per session (${commands.join(' | ')})`);
 for (const shell of Object.keys(shells)) {
   if (!installed(shell)) {
     console.log(`  ${shell}: not installed, skipped`);
     continue;
   }
-  const plain = session(shell, false);
-  const guarded = session(shell, true);
-  const [pm, pp, gm, gp] = [percentile(plain, 0.5), percentile(plain, 0.95), percentile(guarded, 0.5), percentile(guarded, 0.95)];
-  console.log(`  ${shell}: without guard median ${fmt(pm)} p95 ${fmt(pp)}; with guard median ${fmt(gm)} p95 ${fmt(gp)}; overhead median ${fmt(gm - pm)} p95 ${fmt(gp - pp)} (target: under 3 ms median)`);
+  const plain = await session(shell, 'plain');
+  const [pm, pp] = [percentile(plain, 0.5), percentile(plain, 0.95)];
+  console.log(`  ${shell}: without guard median ${fmt(pm)} p95 ${fmt(pp)}`);
+  for (const mode of ['local', 'broker']) {
+    const guarded = await session(shell, mode);
+    const [gm, gp] = [percentile(guarded, 0.5), percentile(guarded, 0.95)];
+    const how = mode === 'local' ? 'deciding locally' : "asking the window's broker";
+    console.log(`  ${shell}: with guard ${how}: median ${fmt(gm)} p95 ${fmt(gp)}; overhead median ${fmt(gm - pm)} p95 ${fmt(gp - pp)} (target: under 3 ms median)`);
+  }
 }

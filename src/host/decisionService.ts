@@ -28,8 +28,11 @@ export interface GuardAnswer {
   /** What the policy said before anyone was asked. */
   readonly policy: PolicyOutcome;
   readonly decider: Decider;
-  /** Where the ledger entry went, or why it could not be written (the answer stands either way). */
-  readonly ledger: { readonly seq: number } | { readonly error: string };
+  /**
+   * Where the ledger entry went, or why it could not be written (the answer stands either way), or
+   * that it is written right after this answer (a terminal's allowed line does not wait for the disk).
+   */
+  readonly ledger: { readonly seq: number } | { readonly error: string } | { readonly queued: true };
 }
 
 /**

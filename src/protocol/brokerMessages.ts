@@ -43,7 +43,7 @@ export interface WireGuardAnswer {
   readonly assessment: Assessment;
   readonly policy: PolicyOutcome;
   readonly decider: Decider;
-  readonly ledger: { readonly seq: number } | { readonly error: string };
+  readonly ledger: { readonly seq: number } | { readonly error: string } | { readonly queued: true };
 }
 
 interface Envelope {

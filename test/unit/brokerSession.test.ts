@@ -61,6 +61,31 @@ void describe('one-time approvals held by the broker', () => {
   });
 });
 
+void describe('recording after answering', () => {
+  void it('a terminal line the policy allows is answered before its record is written; records keep the order of the answers', async () => {
+    const written: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const broker = new ApprovalBroker({
+      evaluate: () => Promise.resolve({ assessment: assessment(0, []), policy: { decision: 'allow', decidedBy: 'threshold' }, workspaceRoot: '/w', timeoutMs: 1000 }),
+      record: async (_root, record) => {
+        await gate;
+        written.push(`${record.source}:${record.action.kind === 'shell' ? record.action.command : ''}`);
+        return { seq: written.length };
+      },
+    });
+    const fromGuard = await broker.decide(shell('ls', 'shell-guard'));
+    assert.deepEqual([fromGuard.decision, fromGuard.ledger], ['allow', { queued: true }]);
+    assert.deepEqual((await broker.decide(shell('git status', 'shim'))).ledger, { queued: true });
+    // An agent's hook hears where its record went: its answer waits for the write.
+    const fromHook = broker.decide(shell('echo hi', 'agent-hook'));
+    assert.deepEqual(written, []);
+    release();
+    assert.deepEqual((await fromHook).ledger, { seq: 3 });
+    assert.deepEqual(written, ['shell-guard:ls', 'shim:git status', 'agent-hook:echo hi']);
+  });
+});
+
 /** A broker whose policy asks about anything starting with `rm`, answered by the test. */
 async function startBroker(name: string) {
   const records: LedgerRecord[] = [];

@@ -88,6 +88,7 @@ export class ApprovalBroker {
   private readonly approvals: ApprovalMemory;
   private readonly listeners = new Set<() => void>();
   private readonly decidedListeners = new Set<(event: DecidedEvent) => void>();
+  private recording: Promise<void> = Promise.resolve();
   private closed = false;
   private nextId = 1;
   private readonly now: () => number;
@@ -234,14 +235,26 @@ export class ApprovalBroker {
       decider,
       waitMs: Math.max(0, this.now() - receivedAt),
     };
+    // Records are written one after another, in the order the answers were decided.
+    const written = this.recording.then(() => this.options.record(evaluation.workspaceRoot, record));
+    this.recording = written.then(
+      () => undefined,
+      (error: unknown) => this.options.onWarning?.(`a ledger entry could not be written: ${(error as Error).message}`),
+    );
+    const answer = { decision: outcome === 'allowed' ? 'allow' : 'deny', assessment: evaluation.assessment, policy: evaluation.policy, decider } as const;
+    // A terminal's allowed line waits on this answer before it runs, on every line: what the policy
+    // lets through from the shell guard or a shim is answered at once and recorded right after.
+    if (outcome === 'allowed' && decider.by === 'policy' && (request.source === 'shell-guard' || request.source === 'shim')) {
+      return { ...answer, ledger: { queued: true } };
+    }
     let ledger: GuardAnswer['ledger'];
     try {
-      ledger = await this.options.record(evaluation.workspaceRoot, record);
+      ledger = await written;
     } catch (error) {
       // The answer never depends on the disk: a deny stays a deny when the ledger cannot be written.
       ledger = { error: (error as Error).message };
     }
-    return { decision: outcome === 'allowed' ? 'allow' : 'deny', assessment: evaluation.assessment, policy: evaluation.policy, decider, ledger };
+    return { ...answer, ledger };
   }
 
   /** A deny for a request that could not even be evaluated; nothing is known to record it under. */
