@@ -41,7 +41,7 @@ void test('size: the oldest droppable go first, newest-per-path last, referenced
   // 500 bytes against 300: 1 is referenced; 2 is the only droppable record that is not its path's
   // newest, so it goes first; then the newest ones, oldest first: 3 (a's newest). That reaches 300.
   assert.deepEqual(plan.keep.map((r) => r.id), [id(1), id(4), id(5)]);
-  assert.deepEqual(plan.deleteBlobs.sort(), [id(2), id(3)]);
+  assert.deepEqual([...plan.deleteBlobs].sort(), [id(2), id(3)]);
   assert.equal(plan.bytesKept, 300);
 
   const tight = planRetention({ records, blobs: blobsOf(records), referenced: new Set(records.map((r) => r.id)), now: NOW, maxAgeMs: DAY, maxTotalBytes: 100 });
