@@ -155,7 +155,9 @@ export class SnapshotParticipants extends Disposable {
       if (record) this.context.baselines.noteBefore(file, files, record);
     })().catch((error: unknown) => this.context.log.warn(`snapshot before saving ${document.uri.fsPath} failed: ${String(error)}`));
     // The copy may go on in the background, but the save never waits past the budget.
-    return Promise.race([work, new Promise<void>((resolve) => setTimeout(resolve, SAVE_BUDGET_MS + 100))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, SAVE_BUDGET_MS + 100)));
+    return Promise.race([work, budget]).finally(() => clearTimeout(timer));
   }
 
   private logProblems(results: readonly SnapshotResult[], when: string): void {
