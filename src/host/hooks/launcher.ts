@@ -51,12 +51,13 @@ if [ ! -f "$cli" ]; then
   echo "Airlock: the hook cannot find Airlock (it was at $cli), so this action is blocked. Reinstall the Airlock extension, or run 'airlock hooks uninstall' to remove the hooks." >&2
   exit 2
 fi
-loader="$(dirname "$0")/${LOADER_NAME}"
+# Parameter expansion rather than dirname: no process is forked on a path every tool call takes.
+case $0 in */*) loader="\${0%/*}/${LOADER_NAME}" ;; *) loader="./${LOADER_NAME}" ;; esac
 # The hook opens no TLS connection and needs none of the caller's Node options: extra CA certificates
 # are read at every start (about 30 ms), and NODE_OPTIONS can load debuggers or other code.
 unset NODE_EXTRA_CA_CERTS NODE_OPTIONS
 # hook.js is airlock hook alone (fast to start); a CLI without it is run as airlock hook.
-set -- "$(dirname "$cli")/hook.js" "$@"
+set -- "\${cli%/*}/hook.js" "$@"
 [ -f "$1" ] || { shift; set -- "$cli" hook "$@"; }
 if [ -x "$runtime" ]; then
   if [ "$electron" = 1 ]; then ELECTRON_RUN_AS_NODE=1 exec "$runtime" "$loader" "$@"; fi
