@@ -29,7 +29,7 @@ const isAirlock = (entry: { command?: string } | undefined): boolean => (entry?.
 
 export const tests: UiTest[] = [
   {
-    name: "the Agents view shows Cursor healthy, then broken once its hook file is edited (Airlock's entry moved second, failClosed removed), and Repair makes the file right again",
+    name: "the Agents view shows Cursor healthy, then broken once its hook file is edited (Airlock's entry moved second, failClosed removed); Repair makes the file right again; Uninstall removes nothing until the person confirms in a dialog",
     timeoutMs: 90_000,
     async run(workbench) {
       const cursorFile = path.join(workbench.workspace, '.cursor', 'hooks.json');
@@ -61,6 +61,24 @@ export const tests: UiTest[] = [
       assert.equal(repaired.hooks.beforeShellExecution?.[1]?.command, './audit.sh', "the user's own hook is kept, after Airlock's");
       assert.deepEqual(repaired, installed, 'the file is exactly as Connect Agents wrote it');
       await row('Cursor: healthy · workspace').waitFor({ timeout: 15_000 });
+
+      // Uninstall lowers protection, and an agent can run VS Code commands: the command alone only
+      // opens a modal dialog, which Escape dismisses with nothing removed; the person's click removes.
+      const uninstall = async (confirm: boolean): Promise<void> => {
+        await workbench.runCommand('Airlock: Uninstall Agent Hooks');
+        await workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Cursor' }).first().click();
+        const dialog = workbench.page.locator('.monaco-dialog-box');
+        await dialog.filter({ hasText: "Remove Airlock's hooks from Cursor?" }).waitFor({ timeout: 10_000 });
+        if (confirm) await dialog.locator('.monaco-button', { hasText: 'Remove Hooks' }).click();
+        else await workbench.page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+      };
+      await uninstall(false);
+      assert.deepEqual(JSON.parse(readFileSync(cursorFile, 'utf8')), installed, 'dismissed: nothing removed');
+      await uninstall(true);
+      await fileBecomes(cursorFile, (text) => JSON.parse(text) as CursorHooks, (json) => !JSON.stringify(json).includes('airlock-hook'), 15_000);
+      assert.deepEqual(JSON.parse(readFileSync(cursorFile, 'utf8')), { version: 1, hooks: { beforeShellExecution: [{ command: './audit.sh' }] } }, "the user's file as it was before Airlock");
+      await row('Cursor: not installed').waitFor({ timeout: 15_000 });
     },
   },
 ];
