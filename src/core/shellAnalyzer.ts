@@ -61,7 +61,7 @@ export class ShellAnalyzer {
     }
 
     const targets = new TargetResolver(context);
-    const findings: Finding[] = [...signalFindings(signals), ...tamperSignals(signals), ...flowFindings(run.invocations), ...secretFlowFindings(run.invocations)];
+    const findings: Finding[] = [...signalFindings(signals, context), ...tamperSignals(signals), ...flowFindings(run.invocations), ...secretFlowFindings(run.invocations)];
     findings.push(...databaseFlowFindings(run.invocations, context, targets));
     for (const invocation of run.invocations) findings.push(...this.judge(invocation, context, targets));
     return summarize(findings, signals);

@@ -46,7 +46,7 @@ function score(target: Target, options: DeletionOptions): Scored {
       return { id: 'system', score: 80, message: `${verb} the system file ${name}` };
     case 'home':
       if (!recursive) return { id: 'home', score: 20, message: `${verb} ${name} in your home directory` };
-      return { id: 'home', score: selective ? 80 : 95, message: `${what} your home directory (${name})` };
+      return { id: 'home', score: selective ? 80 : 95, message: /^~[A-Za-z_]/.test(name) ? `${what} the home directory of the user ${name.slice(1).replace(/\/.*$/, '')}` : `${what} your home directory (${name})` };
     case 'workspace-ancestor':
       return recursive ? { id: 'workspace-ancestor', score: 95, message: `${what} ${name}, which contains this whole workspace` } : { id: 'outside', score: 40, message: `${verb} ${name} outside the workspace` };
     case 'workspace-root': {

@@ -1,4 +1,6 @@
+import type { AnalysisContext } from '../context/analysisContext';
 import type { Signal } from '../shell/signals';
+import { productionHint, withProduction } from './production';
 import type { Finding, Rule, RulePack } from './rule';
 
 /**
@@ -20,7 +22,7 @@ const ORIGIN_SCORES = {
 const LIMIT_SCORES = { nesting: 70, size: 70, nodes: 70, binary: 60 } as const;
 
 /** Scores what the extractor noticed that is not a program run. */
-export function signalFindings(signals: readonly Signal[]): Finding[] {
+export function signalFindings(signals: readonly Signal[], context?: Pick<AnalysisContext, 'productionMarkers'>): Finding[] {
   const findings: Finding[] = [];
   for (const signal of signals) {
     switch (signal.kind) {
@@ -39,6 +41,16 @@ export function signalFindings(signals: readonly Signal[]): Finding[] {
         break;
       case 'remote-shell':
         findings.push({ rule: 'dynamic.remote-shell', score: 85, message: `${signal.runner} hands a shell to whoever is at the other end of a network connection (${signal.detail})` });
+        break;
+      case 'client-delete': {
+        // What it deletes lives on a service Airlock cannot look at; its name is all there is to go on.
+        const hint = productionHint(signal.target ?? signal.call, context);
+        const scored = withProduction(60, `${signal.runner} code calls ${signal.call}, a client library method that deletes${signal.target ? ` ${signal.target}` : ''} on its service`, hint);
+        findings.push({ rule: 'dynamic.client-delete', ...scored, ...(signal.target ? { resources: [{ kind: 'resource', name: signal.target, ...(hint ? { environment: 'production' } : {}) }] } : {}) });
+        break;
+      }
+      case 'hidden-command':
+        findings.push({ rule: 'dynamic.hidden', score: 50, message: `${signal.runner} hides its command in base64; decoded, it is: ${signal.text.slice(0, 120)}` });
         break;
       case 'spawn-loop':
         findings.push({ rule: 'dynamic.fork-bomb.loop', score: 60, message: `an endless loop starts a new background job each time round until the machine runs out of processes: ${signal.text.slice(0, 80)}` });

@@ -51,7 +51,8 @@ function expandLongOptions(words: readonly Word[], known: readonly string[]): Wo
   return words.map((word) => {
     const match = /^--([a-z][a-z-]*)(=.*)?$/s.exec(word.value);
     if (!match || known.includes(match[1] ?? '')) return word;
-    const candidates = known.filter((option) => option.startsWith(match[1] ?? '')).sort((a, b) => a.length - b.length);
+    // `--help` is only ever taken whole (`git reset --h` is `--hard`).
+    const candidates = known.filter((option) => option !== 'help' && option.startsWith(match[1] ?? '')).sort((a, b) => a.length - b.length);
     const shortest = candidates[0];
     // `--forc` could be --force, --force-with-lease or --force-if-includes: all force, so judge it as --force.
     if (shortest === undefined || !candidates.every((option) => option.startsWith(shortest))) return word;
@@ -71,7 +72,8 @@ const LONG_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   branch: [...COMMON, 'delete', 'force', 'move', 'copy', 'list', 'all', 'remotes', 'track', 'no-track', 'set-upstream-to', 'unset-upstream', 'contains', 'no-contains', 'merged', 'no-merged', 'edit-description', 'show-current', 'create-reflog', 'color', 'no-color', 'column', 'no-column', 'sort', 'points-at', 'format', 'abbrev', 'no-abbrev', 'ignore-case', 'omit-empty'],
   tag: [...COMMON, 'delete', 'list', 'annotate', 'sign', 'no-sign', 'force', 'message', 'file', 'verify', 'contains', 'no-contains', 'points-at', 'sort', 'format', 'column', 'no-column', 'local-user', 'cleanup', 'create-reflog', 'merged', 'no-merged', 'ignore-case', 'omit-empty', 'trailer', 'edit'],
   worktree: [...COMMON, 'force', 'detach', 'checkout', 'no-checkout', 'lock', 'reason', 'orphan', 'track', 'no-track', 'guess-remote', 'dry-run', 'expire', 'porcelain'],
-  gc: [...COMMON, 'prune', 'no-prune', 'aggressive', 'auto', 'force', 'keep-largest-pack', 'cruft', 'no-cruft', 'max-cruft-size', 'expire-to'],
+  // git gc has no --progress: `--p=now` is `--prune=now`.
+  gc: ['help', 'quiet', 'prune', 'no-prune', 'aggressive', 'auto', 'detach', 'no-detach', 'force', 'keep-largest-pack', 'cruft', 'no-cruft', 'max-cruft-size', 'expire-to'],
   reflog: [...COMMON, 'expire', 'expire-unreachable', 'all', 'rewrite', 'updateref', 'stale-fix', 'dry-run', 'single-worktree'],
   stash: [...COMMON, 'patch', 'staged', 'keep-index', 'no-keep-index', 'include-untracked', 'only-untracked', 'all', 'message', 'pathspec-from-file', 'index'],
   rm: [...COMMON, 'force', 'cached', 'dry-run', 'ignore-unmatch', 'sparse', 'pathspec-from-file', 'pathspec-file-nul'],

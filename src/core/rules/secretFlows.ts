@@ -16,7 +16,7 @@ const PACKERS = new Set(['tar', 'zip', 'gzip', 'bzip2', 'xz', 'zstd', 'cat', 'ba
 
 /** Why an invocation sends data to the network, or undefined. */
 function sends(invocation: Invocation): string | undefined {
-  if (invocation.redirects.some((redirect) => /^\/dev\/(tcp|udp)\//.test(redirect.target.value))) return `${invocation.name} writes to a network socket`;
+  if (invocation.redirects.some((redirect) => /^\/dev\/(tcp|udp)\//.test(redirect.target.value))) return invocation.name ? `${invocation.name} writes to a network socket` : 'writes to a network socket';
   if (RAW_SENDERS.has(invocation.name)) {
     const args = argValues(invocation);
     // A listener (`nc -l`) receives; a connection sends.

@@ -36,6 +36,12 @@ export class TargetResolver {
     const remote = invocation.remote;
     if (remote !== undefined) return this.remoteTarget(word, remote);
     const base = invocation.cwd;
+    // `~name` is another user's home: nothing about it is known here, but it is a home all the same.
+    const otherHome = /^~[A-Za-z_][\w.-]*(\/.*)?$/s.exec(word.value);
+    if (otherHome) {
+      const place: Place = /^(\/|\/\*)?$/.test(otherHome[1] ?? '') ? 'home' : 'home-child';
+      return { word, path: word.value, place, dynamic: true, remote: undefined, facts: undefined, matches: undefined };
+    }
     if (word.dynamic) return this.dynamicTarget(word, base);
     const path = toAbsolute(word.value, base);
     if (path === undefined) return unknownTarget(word, undefined);

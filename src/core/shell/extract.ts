@@ -8,6 +8,7 @@ import { WordResolver } from './words';
 import { literalOutput } from './literalOutput';
 import { spawnsForever } from './loopShapes';
 import { rememberWrittenFiles, trackShellState } from './shellState';
+import { prepareSource } from './preparse';
 import { coprocessAt } from './coprocess';
 import type { DeclaredValue } from './variables';
 import { alternativeValues, applyDeclaration, BranchValues, enterFunction, leaveFunction } from './variables';
@@ -95,7 +96,7 @@ export class ExtractionRun {
       this.signal({ kind: 'limit', what: 'nesting', detail: `wrappers nested more than ${this.limits.maxDepth} deep` });
       return [];
     }
-    return this.parser.withTree(source, (root) => this.statement(root, scope, frame));
+    return this.parser.withTree(prepareSource(source), (root) => this.statement(root, scope, frame));
   }
 
   signal(signal: Signal): void {
@@ -266,10 +267,15 @@ export class ExtractionRun {
     const body = node.childForFieldName('body');
     this.signal({ kind: 'function-defined', name, text: node.text.slice(0, 200) });
     if (!body) return [];
-    scope.functions.set(name, body.text);
+    // `f(){ ...; } >/dev/tcp/host/port`: the redirects apply every time f runs.
+    const redirects = node.childrenForFieldName('redirect').filter((child): child is SyntaxNode => child !== null).map((child) => child.text);
+    const text = redirects.length > 0 ? `${body.text} ${redirects.join(' ')}` : body.text;
+    scope.functions.set(name, text);
     // A defined function can run without being named on the line (`command_not_found_handle`, traps,
     // a later line of the same session): judge its body as if it runs.
-    this.statement(body, scope.child(), { ...frame, via: [...frame.via, `function ${name}`] });
+    const eager: Frame = { ...frame, via: [...frame.via, `function ${name}`] };
+    if (redirects.length > 0) this.script(text, scope.child(), eager);
+    else this.statement(body, scope.child(), eager);
     return [];
   }
 
@@ -369,13 +375,16 @@ export class ExtractionRun {
     if (head && !head.dynamic) {
       const alias = scope.aliases.get(head.value);
       if (alias !== undefined && frame.depth < this.limits.maxDepth) {
-        const rest = argv.slice(1).map((word) => quoteForShell(word.value)).join(' ');
+        // A glob stays a glob when the alias's text is read again (`wipe /*` after `hash -p /bin/mv wipe`).
+        const rest = argv.slice(1).map((word) => (word.glob && /^[\w@%+=:,./*?[\]-]+$/.test(word.value) ? word.value : quoteForShell(word.value))).join(' ');
         return this.script(`${alias} ${rest}`, scope, { ...frame, via: [...frame.via, `alias ${head.value}`], depth: frame.depth + 1 });
       }
       const body = scope.functions.get(head.value);
       if (body !== undefined && frame.via.includes(`function ${head.value}`)) {
-        // A function that calls itself: judged once; `f(){ f|f& }; f` is a fork bomb.
-        this.signal({ kind: 'recursion', name: head.value, background: /&|\|/.test(body) });
+        // A function that calls itself, directly or round a cycle: judged once; `f(){ f|f& }; f` is a
+        // fork bomb, and so is `a(){ b; }; b(){ a & }; a`.
+        const cycle = frame.via.slice(frame.via.indexOf(`function ${head.value}`)).filter((entry) => entry.startsWith('function ')).map((entry) => scope.functions.get(entry.slice(9)) ?? '');
+        this.signal({ kind: 'recursion', name: head.value, background: cycle.some((text) => /&|\|/.test(text)) });
         return [];
       }
       if (body !== undefined && frame.depth < this.limits.maxDepth) {

@@ -31,6 +31,8 @@ export interface CodeEffects {
   readonly deletes: readonly (readonly Word[])[];
   /** Code built at run time (`exec(base64...)`, spawns of non-literal strings), and whether it is decoded. */
   readonly unknownCode: readonly { readonly detail: string; readonly decoded: boolean }[];
+  /** Client-library calls whose names delete on a service (`index.deleteIndex('prod')`, `s3.delete_bucket(...)`). */
+  readonly clientDeletes: readonly { readonly call: string; readonly target: string | undefined }[];
 }
 
 export function interpreterLanguage(name: string): Language | undefined {
@@ -125,6 +127,15 @@ const DYNAMIC_CODE: Readonly<Record<Language, RegExp>> = {
   awk: /(?!)/,
 };
 
+/**
+ * Method names made of a destroying verb and what it destroys (`deleteIndex`, `dropDatabase`,
+ * `delete_bucket`, `clearObjects`, `deleteMany`): client libraries for databases, search and cloud
+ * services name their destructive calls this way. In-process housekeeping with the same shape
+ * (`removeEventListener`, `clearTimeout`, `deleteProperty`) is left out.
+ */
+const CLIENT_DELETE = /\.\s*((?:delete|destroy|drop|purge|wipe|erase|truncate|flush|clear|remove|terminate)(?:[A-Z]\w*|_[a-z]\w*))\s*\(/g;
+const IN_PROCESS = /^(remove(Child|EventListener|Listener|AllListeners|Attribute\w*|Item|Class|Node|Property|Hook|Handler|Prefix|Suffix)|clear(Timeout|Interval|Immediate|Rect|Screen|Console|Selection|Watch|Line|Marks|Measures|ResourceTimings)|delete(Property|Rule|Cookie|Char\w*|Contents|Selection|Row|Cell|Caption|THead|TFoot|Medium)|drop(While|Last|Right|Duplicates|na|_duplicates|Index)|flush(Sync|Headers|Stdout|Stderr|Print|_?print)|remove_(prefix|suffix|handler|listener)|clear_(output|screen|cache))$/;
+
 const DECODING = /b64decode|base64|atob\s*\(|decode64|unpack1?\(\s*["']m|codecs\.decode|fromCharCode/i;
 
 const HOME_EXPRESSIONS = /expanduser\(\s*["']~["']\s*\)|Path\.home\(\)|os\.homedir\(\)|process\.env\.HOME|os\.environ\[\s*["']HOME["']\s*\]|ENV\[\s*["']HOME["']\s*\]|\$ENV\{\s*HOME\s*\}|getenv\(\s*["']HOME["']\s*\)/;
@@ -163,6 +174,7 @@ export function scanCode(source: InterpreterCode, home: string | undefined): Cod
   const spawns: Word[][] = [];
   const deletes: Word[][] = [];
   const unknownCode: { detail: string; decoded: boolean }[] = [];
+  const clientDeletes: { call: string; target: string | undefined }[] = [];
   const decoded = DECODING.test(code);
   const unknown = (detail: string): void => {
     unknownCode.push({ detail, decoded });
@@ -206,6 +218,13 @@ export function scanCode(source: InterpreterCode, home: string | undefined): Cod
   // HTTP requests the code sends, as the curl commands that would send them (judged by the HTTP rules).
   spawns.push(...httpSpawns(code));
 
+  for (const match of code.matchAll(CLIENT_DELETE)) {
+    const method = match[1] ?? '';
+    if (IN_PROCESS.test(method)) continue;
+    const argsText = callArguments(code, (match.index ?? 0) + match[0].length);
+    clientDeletes.push({ call: `${method}(${argsText.trim().slice(0, 60)})`, target: stringAt(argsText, 0) ?? /\b\w+\s*=\s*["']([^"']+)["']/.exec(argsText)?.[1] });
+  }
+
   if (DYNAMIC_CODE[language].test(code)) unknown(`${language} runs code it builds or decodes at run time`);
-  return { commands, spawns, deletes, unknownCode };
+  return { commands, spawns, deletes, unknownCode, clientDeletes };
 }

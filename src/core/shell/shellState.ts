@@ -44,6 +44,11 @@ export function trackShellState(invocation: Invocation, scope: Scope): void {
       if (!STABLE_VARIABLES.has(name)) scope.variables.set(name, { ...value, dynamic: true, prefix: '' });
     }
     if (invocation.name === 'read') for (const word of args) if (/^[A-Za-z_]\w*$/.test(word.value)) scope.variables.set(word.value, dynamicWord(`$${word.value}`));
+  } else if (invocation.name === 'hash') {
+    // `hash -p /bin/rm echo` makes the name echo run /bin/rm (once `enable -n echo` hides the builtin).
+    const at = args.findIndex((word) => word.value === '-p');
+    const path = args[at + 1];
+    if (at !== -1 && path && !path.dynamic) for (const name of args.slice(at + 2)) scope.aliases.set(name.value, path.value);
   } else if (invocation.name === 'alias') {
     for (const word of args) {
       const match = /^([^=\s]+)=(.*)$/s.exec(word.value);

@@ -23,5 +23,9 @@ export type Signal =
   | { readonly kind: 'recursion'; readonly name: string; readonly background: boolean }
   /** A shell wired to a network connection (`nc -e /bin/sh`, `socat TCP-LISTEN:... EXEC:sh`). */
   | { readonly kind: 'remote-shell'; readonly runner: string; readonly detail: string }
+  /** Interpreter code calling a client library method that deletes on a service (`client.deleteIndex('prod')`). */
+  | { readonly kind: 'client-delete'; readonly runner: string; readonly call: string; readonly target: string | undefined; readonly invocation: Invocation }
+  /** A command hidden on purpose (`powershell -EncodedCommand`): decoded and judged, and a person should read it. */
+  | { readonly kind: 'hidden-command'; readonly runner: string; readonly text: string }
   /** An endless loop that starts a background job each time round. */
   | { readonly kind: 'spawn-loop'; readonly text: string };

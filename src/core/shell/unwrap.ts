@@ -3,6 +3,7 @@ import { dynamicWord, literalWord } from './ir';
 import { literalOutput } from './literalOutput';
 import { parseArgs } from './options';
 import { parseFind } from './findExpression';
+import { encodedPowershellCommand } from './powershell';
 import { gitSshCommand, unwrapGitAlias } from './unwrapGit';
 import type { OptionSpec } from './options';
 
@@ -14,7 +15,7 @@ export type Unwrapped =
   /** Runs another program with these words (`sudo rm ...`). */
   | { readonly kind: 'argv'; readonly argv: readonly Word[]; readonly via: string; readonly remote?: string; readonly assignments?: ReadonlyMap<string, Word> }
   /** Runs shell source text (`bash -c '...'`, `eval`, `ssh host '...'`, `watch '...'`). */
-  | { readonly kind: 'script'; readonly source: string; readonly dynamic: boolean; readonly via: string; readonly remote?: string; readonly words: readonly Word[] }
+  | { readonly kind: 'script'; readonly source: string; readonly dynamic: boolean; readonly via: string; readonly remote?: string; readonly words: readonly Word[]; readonly hidden?: boolean }
   /** A shell that reads its program from standard input (`curl ... | bash`, `bash <<EOF`). */
   | { readonly kind: 'stdin-script'; readonly via: string }
   /** A shell running a script file (`bash x.sh`, `source x.sh`): known when this line wrote it. */
@@ -201,6 +202,8 @@ function unwrapEnv(args: readonly Word[]): Unwrapped[] {
 }
 
 function unwrapShell(name: string, args: readonly Word[]): Unwrapped[] {
+  const encoded = name === 'pwsh' || name === 'powershell' ? encodedPowershellCommand(args) : undefined;
+  if (encoded) return [{ kind: 'script', ...encoded, dynamic: false, via: `${name} -EncodedCommand`, hidden: true }];
   const via = `${name} -c`;
   for (let index = 0; index < args.length; index++) {
     const value = args[index]?.value ?? '';
@@ -290,6 +293,14 @@ function unwrapParallel(args: readonly Word[], invocation: Invocation): Unwrappe
   const inputs = separator === -1 ? (stdinItems ?? []).map(literalWord) : args.slice(separator + 1).filter((word) => !word.value.startsWith(':::'));
   if (template.length === 0) return inputs.slice(0, 16).map((input) => script('parallel', [input]));
   const runs = inputs.length > 0 ? inputs.slice(0, 16) : [dynamicWord('{parallel input}')];
+  const only = template[0];
+  if (template.length === 1 && only && /[\s;&|<>$`]/.test(only.value)) {
+    // One word with spaces or shell syntax is a composed command: parallel runs it through a shell.
+    return runs.map((input): Unwrapped => {
+      const source = only.value.includes('{}') ? only.value.split('{}').join(shellQuote(input.value)) : `${only.value} ${shellQuote(input.value)}`;
+      return { kind: 'script', source, dynamic: only.dynamic || input.dynamic, via: 'parallel', words: [only, input] };
+    });
+  }
   return runs.map((input): Unwrapped => {
     const hasPlaceholder = template.some((word) => word.value.includes('{}'));
     const argv = template.map((word) => (word.value.includes('{}') ? { ...input, value: word.value.replace('{}', input.value), prefix: input.dynamic ? '' : word.value.replace('{}', input.value) } : word));
@@ -335,7 +346,7 @@ function unwrapRsyncShell(args: readonly Word[]): Unwrapped[] {
 
 /** `socat ... EXEC:'cmd'` and `SYSTEM:cmd` run a command. */
 const SOCAT_NETWORK = /^(TCP|TCP4|TCP6|UDP|UDP4|UDP6|SSL|OPENSSL|PROXY|SOCKS4A?|SOCKS5|DCCP|SCTP|VSOCK|UDP-DATAGRAM|UDP-RECVFROM|UDP-SENDTO)(-LISTEN|-CONNECT|-L|-RECV|-SENDTO|-RECVFROM)?:/i;
-const BARE_SHELL = /^['"]?(\/\S*\/)?(ba|z|da|k|mk|a)?sh(\s+-\w+)*['"]?$/;
+const BARE_SHELL = /^['"]?(exec\s+)?(\/\S*\/)?(ba|z|da|k|mk|a)?sh(\s+-\w+)*['"]?$/;
 
 function unwrapSocat(args: readonly Word[]): Unwrapped[] {
   const network = args.find((word) => SOCAT_NETWORK.test(word.value));
@@ -347,7 +358,8 @@ function unwrapSocat(args: readonly Word[]): Unwrapped[] {
     const raw = match[2] ?? '';
     // socat's own quoting: a command wrapped whole in quotes.
     const command = /^(['"]).*\1$/s.test(raw) && !raw.endsWith('\\"') ? raw.slice(1, -1) : raw;
-    return [{ kind: 'script', source: command.replace(/\\"/g, '"'), dynamic: word.dynamic, via: `socat ${match[1]}`, words: [literalWord(command)] }];
+    // socat reads backslash escapes in an address (`EXEC:rm\ -rf\ /` is `rm -rf /`).
+    return [{ kind: 'script', source: command.replace(/\\(.)/gs, '$1'), dynamic: word.dynamic, via: `socat ${match[1]}`, words: [literalWord(command)] }];
   });
 }
 

@@ -73,6 +73,7 @@ export class Unwrapper {
           this.unknownPayload(inner.via, payloadOrigin(inner.words.flatMap((word) => word.sources ?? [])), inner.source, invocation);
           return [];
         }
+        if (inner.hidden) this.run.signal({ kind: 'hidden-command', runner: inner.via, text: inner.source });
         const nested = scope.forNestedShell(inner.remote);
         // `X=rm bash -c '"$X" -rf /'`: assignments before a shell are its environment.
         if (inner.remote === undefined) for (const [name, value] of invocation.assignments) nested.variables.set(name, value);
@@ -144,6 +145,7 @@ export class Unwrapper {
       started.push(...this.run.run(argv, new Map(), [], scope, innerFrame, argv.map((word) => word.value).join(' ')));
     }
     for (const unknown of effects.unknownCode) this.unknownPayload(via, unknown.decoded ? 'decoder' : 'variable', unknown.detail, invocation);
+    for (const call of effects.clientDeletes) this.run.signal({ kind: 'client-delete', runner: invocation.name, call: call.call, target: call.target, invocation });
     return started;
   }
 
