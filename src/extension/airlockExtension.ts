@@ -12,6 +12,7 @@ import { connectAgents, editorAgent, launcherTarget, refreshLauncher } from './c
 import { AgentsView } from './agents/agentsView';
 import { FileSafety } from './files/fileSafety';
 import { TerminalGuard } from './terminalGuard';
+import { ExecutionObserver } from './observers/executionObserver';
 import { decide } from '../core/policy/decide';
 import { createDiskContext } from '../host/diskContext';
 import { loadEngine } from '../host/engineLoader';
@@ -41,7 +42,7 @@ export class AirlockExtension extends Disposable {
     );
     this.register(vscode.commands.registerCommand(COMMAND_IDS.showApprovals, () => approvals.show()));
     // Snapshots before loss, restore, the mass-loss alarm and review of agents' edits (the Files view).
-    this.files = this.register(new FileSafety(context, this.log, this.brokerHost.onDidReceiveRequest));
+    this.files = this.register(new FileSafety(context, this.log, this.brokerHost.onWillEvaluateRequest));
     const sidePanel = this.register(
       new SidePanelProvider(this.brokerHost.broker, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), () => approvals.show(),
         (workspace, entry, file) => this.files.restoreFromLedger(workspace, entry, file)),
@@ -58,6 +59,8 @@ export class AirlockExtension extends Disposable {
     }
     // Terminals created from now on carry the shell guard (a second layer behind the agent hooks).
     this.register(new TerminalGuard(context, this.log));
+    // What ran in terminals and tasks without a guard seeing it first: recorded, and stopped if risky.
+    this.register(new ExecutionObserver(this.brokerHost.broker, this.log));
     this.log.info('Airlock activated');
   }
 

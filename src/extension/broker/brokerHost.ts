@@ -17,6 +17,24 @@ export interface BrokerLogger {
   warn(message: string): void;
 }
 
+/**
+ * A request about to be evaluated. `waitUntil` holds the answer until the promise settles, for at most
+ * `WILL_EVALUATE_BUDGET_MS`; a listener's failure never changes the answer.
+ */
+export interface WillEvaluateRequest {
+  readonly request: GuardRequest;
+  waitUntil(work: Promise<unknown>): void;
+}
+
+/** The longest a request waits for `onWillEvaluateRequest` listeners (a file copy takes milliseconds). */
+const WILL_EVALUATE_BUDGET_MS = 2_000;
+
+function settledWithin(work: readonly Promise<unknown>[], ms: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([Promise.allSettled(work), budget]).finally(() => clearTimeout(timer));
+}
+
 /** What the running broker exposes to the rest of the extension (and to tests). */
 export interface BrokerInfo {
   readonly socket: string;
@@ -34,9 +52,9 @@ export class BrokerHost extends Disposable {
   private entry: BrokerEntry | undefined;
   private registryFile: string | undefined;
   readonly started: Promise<BrokerInfo | undefined>;
-  private readonly received = this.register(new vscode.EventEmitter<GuardRequest>());
-  /** Every request a client sends, as claimed, before it is evaluated (listeners must be quick). */
-  readonly onDidReceiveRequest = this.received.event;
+  private readonly willEvaluate = this.register(new vscode.EventEmitter<WillEvaluateRequest>());
+  /** Every request a client sends, as claimed, before it is evaluated; see `WillEvaluateRequest`. */
+  readonly onWillEvaluateRequest = this.willEvaluate.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -47,9 +65,12 @@ export class BrokerHost extends Disposable {
     const onWarning = (message: string): void => log.warn(message);
     const evaluate = engineEvaluator(engine, { onWarning, workspaceLayers });
     this.broker = new ApprovalBroker({
-      // Told before anything is decided, so a listener can copy a file an agent's hook is about to let it change.
-      evaluate: (request) => {
-        this.received.fire(request);
+      // Listeners run before anything is decided and the answer waits for them (within a budget), so a
+      // file an agent's hook is about to let it change is copied before the agent hears the answer.
+      evaluate: async (request) => {
+        const work: Promise<unknown>[] = [];
+        this.willEvaluate.fire({ request, waitUntil: (promise) => work.push(promise) });
+        if (work.length > 0) await settledWithin(work, WILL_EVALUATE_BUDGET_MS);
         return evaluate(request);
       },
       record: ledgerWriter({ onWarning }),

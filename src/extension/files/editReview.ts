@@ -8,6 +8,7 @@ import { fileEventRecord } from '../../core/files/fileEvents';
 import type { SnapshotRecord } from '../../core/snapshots/snapshotModel';
 import type { GuardRequest } from '../../host/decisionService';
 import { hashFile } from '../../host/snapshots/blobCopy';
+import type { WillEvaluateRequest } from '../broker/brokerHost';
 import { Disposable } from '../disposable';
 import type { Baselines, FilesContext } from './filesContext';
 import { isWatchedPath, RecentPaths } from './filePaths';
@@ -51,10 +52,13 @@ export class EditReview extends Disposable implements Baselines {
   constructor(
     private readonly context: FilesContext,
     private readonly review: ReviewStore,
-    brokerRequests: vscode.Event<GuardRequest>,
+    brokerRequests: vscode.Event<WillEvaluateRequest>,
   ) {
     super();
-    this.register(brokerRequests((request) => this.hookCall(request)));
+    this.register(brokerRequests((event) => {
+      const copied = this.hookCall(event.request);
+      if (copied) event.waitUntil(copied);
+    }));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0) this.editorChanged(e.document);
     }));
@@ -76,7 +80,9 @@ export class EditReview extends Disposable implements Baselines {
   diskChanged(uri: vscode.Uri, previous: SnapshotRecord | undefined, created: boolean): void {
     const now = Date.now();
     if (!this.context.activity.activeAt(now) || this.context.selfWrites.has(uri.fsPath, now) || this.savedByEditor.has(uri.fsPath, now)) return;
-    if (this.flooded(now, uri.fsPath)) return;
+    const files = this.context.workspaces.forUri(uri);
+    // Airlock's own store and git's internals change on every event; they are never the agent's edits.
+    if (!files || !isWatchedPath(files.rel(uri.fsPath)) || this.flooded(now, uri.fsPath)) return;
     this.enqueue(uri.fsPath, 'watcher', { previous, created });
   }
 
@@ -94,14 +100,19 @@ export class EditReview extends Disposable implements Baselines {
     this.baselines.delete(file);
   }
 
-  private hookCall(request: GuardRequest): void {
-    if (request.source !== 'agent-hook') return;
+  /**
+   * Notes the agent's activity; for a write or delete, copies the file first and returns the copy,
+   * which the broker waits for before it answers, so the agent cannot change the file before the copy.
+   */
+  private hookCall(request: GuardRequest): Promise<void> | undefined {
+    if (request.source !== 'agent-hook') return undefined;
     const now = Date.now();
     this.context.activity.noteHookCall({ agent: request.agent, at: now });
     const action = request.action as { kind: string; path?: unknown; cwd?: unknown };
-    if ((action.kind !== 'fileWrite' && action.kind !== 'fileDelete') || typeof action.path !== 'string') return;
+    if ((action.kind !== 'fileWrite' && action.kind !== 'fileDelete') || typeof action.path !== 'string') return undefined;
     const file = path.resolve(typeof action.cwd === 'string' ? action.cwd : request.cwd, action.path);
     this.takeBaseline(file, 'hook');
+    return this.pending.get(file);
   }
 
   private editorChanged(document: vscode.TextDocument): void {

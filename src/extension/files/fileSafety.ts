@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../core/ledger/entry';
 import type { SnapshotRecord } from '../../core/snapshots/snapshotModel';
-import type { GuardRequest } from '../../host/decisionService';
+import type { WillEvaluateRequest } from '../broker/brokerHost';
 import { Disposable } from '../disposable';
 import { AgentActivity } from './agentActivity';
 import { EditReview } from './editReview';
@@ -36,7 +36,7 @@ export class FileSafety extends Disposable implements FileActions {
   readonly rolling: RollingSnapshots;
   readonly view: FilesView;
 
-  constructor(extension: vscode.ExtensionContext, log: vscode.LogOutputChannel, brokerRequests: vscode.Event<GuardRequest>) {
+  constructor(extension: vscode.ExtensionContext, log: vscode.LogOutputChannel, brokerRequests: vscode.Event<WillEvaluateRequest>) {
     super();
     const settings = this.register(new FileSettings(log));
     const workspaces = new WorkspaceFilesRegistry(settings, log);
