@@ -27,6 +27,15 @@ void describe('publishing pack', () => {
     ['gh ssh-key delete 12345', 'publish.gh.delete', 'high'],
     ['glab repo delete group/project', 'publish.glab.delete', 'critical'],
     ['aws iam delete-user --user-name bob', 'cloud.aws.delete', 'high'],
+    // A new version is public at once and its number can never be reused: a person's call.
+    ['npm publish --access public', 'publish.npm.publish', 'high'],
+    ['cargo publish', 'publish.cargo.publish', 'high'],
+    ['gem push mygem-1.0.0.gem', 'publish.gem.publish', 'high'],
+    ['twine upload dist/*', 'publish.twine.publish', 'high'],
+    ['poetry publish --build', 'publish.poetry.publish', 'high'],
+    ['mvn deploy', 'publish.mvn.publish', 'high'],
+    ['./mvnw release:perform', 'publish.mvnw.publish', 'high'],
+    ['./gradlew publish', 'publish.gradlew.publish', 'high'],
   ];
   for (const [command, rule, level] of stopped) {
     void it(`stops: ${command}`, () => {
@@ -34,10 +43,17 @@ void describe('publishing pack', () => {
     });
   }
 
-  const allowed = ['npm publish --dry-run', 'npm view my-pkg', 'cargo yank --undo --version 1.0.0 mycrate', 'cargo publish --dry-run', 'gh repo view owner/repo', 'gh release list', 'gh secret list', 'gh workflow run deploy.yml --ref main'];
+  const allowed = ['npm view my-pkg', 'cargo yank --undo --version 1.0.0 mycrate', 'gh repo view owner/repo', 'gh release list', 'gh secret list', 'gh workflow run deploy.yml --ref main', 'npm run build', 'mvn package', './gradlew publishToMavenLocal', 'poetry install'];
   for (const command of allowed) {
     void it(`allows: ${command}`, () => {
       assertAllowed(fixture, command, 'publish.');
+    });
+  }
+
+  // Dry runs and test registries are logged, not asked about.
+  for (const command of ['npm publish --dry-run', 'cargo publish --dry-run', 'cargo publish -n', 'twine upload -r testpypi dist/*']) {
+    void it(`allows: ${command}`, () => {
+      assertAllowed(fixture, command);
     });
   }
 });

@@ -55,3 +55,13 @@ void describe('system pack', () => {
     assert.deepEqual(production.impact.resources?.[0], { kind: 'service', name: 'nginx', environment: 'production' });
   });
 });
+
+void describe('dns pack', () => {
+  void it('nsupdate changes live records; deleting them scores higher', () => {
+    const deletes = assertStopped(fixture, "echo 'update delete www.example.com A' | nsupdate", { rule: 'dns.nsupdate.delete', level: 'high' });
+    const adds = assertStopped(fixture, "nsupdate <<EOF\nupdate add www.example.com 300 A 192.0.2.1\nsend\nEOF", { rule: 'dns.nsupdate', level: 'high' });
+    assert.ok(deletes.score > adds.score);
+    assertStopped(fixture, 'nsupdate -l', { rule: 'dns.nsupdate' });
+    assertAllowed(fixture, 'nsupdate -V');
+  });
+});

@@ -1,6 +1,7 @@
 import { CLOUD_PACK } from './cloudPack';
 import { CONTAINER_PACK } from './containerPack';
 import { DATABASE_PACK } from './databasePack';
+import { DNS_PACK } from './dnsPack';
 import { DYNAMIC_CODE_PACK } from './dynamicCodePack';
 import { FILESYSTEM_PACK } from './filesystemPack';
 import { GIT_PACK } from './gitPack';
@@ -14,7 +15,7 @@ import { SYSTEM_PACK } from './systemPack';
 import { TAMPER_PACK } from './tamperPack';
 
 /** The packs every engine runs, in the order their findings are listed on ties. */
-export const DEFAULT_PACKS: readonly RulePack[] = [TAMPER_PACK, FILESYSTEM_PACK, GIT_PACK, DYNAMIC_CODE_PACK, CLOUD_PACK, HTTP_PACK, DATABASE_PACK, IAC_PACK, KUBERNETES_PACK, CONTAINER_PACK, PUBLISHING_PACK, SECRETS_PACK, SYSTEM_PACK];
+export const DEFAULT_PACKS: readonly RulePack[] = [TAMPER_PACK, FILESYSTEM_PACK, GIT_PACK, DYNAMIC_CODE_PACK, CLOUD_PACK, HTTP_PACK, DATABASE_PACK, IAC_PACK, KUBERNETES_PACK, CONTAINER_PACK, PUBLISHING_PACK, SECRETS_PACK, SYSTEM_PACK, DNS_PACK];
 
 /** Rules indexed by program name, so each invocation meets only the rules that can apply. */
 export class RuleIndex {

@@ -1,5 +1,6 @@
 import type { Invocation } from '../shell/ir';
 import { argValues } from '../shell/ir';
+import { literalOutput } from '../shell/literalOutput';
 import { parseArgs } from '../shell/options';
 import type { Finding, Rule, RulePack } from './rule';
 import { isIdentityCredential, isSecretFolder, isSecretPath } from './secretFiles';
@@ -38,10 +39,21 @@ export function readsSecret(invocation: Invocation): string | undefined {
   if (file) return file;
   const input = invocation.redirects.find((redirect) => redirect.op === '<' && isSecretPath(redirect.target.value));
   if (input) return input.target.value;
+  const listed = namesFromStdin(invocation, args)?.find((path) => isSecretPath(path));
+  if (listed) return listed;
   if (['grep', 'egrep', 'rg', 'ag'].includes(name) && args.some((arg) => /^-[a-zA-Z]*[rR]|^--recursive$/.test(arg) || name !== 'grep') && args.some((arg) => !arg.startsWith('-') && SECRET_PATTERN.test(arg))) {
     return 'credentials, by searching files for them';
   }
   return undefined;
+}
+
+/** `printf key | zip out.zip -@`, `tar -cf x -T -`: archivers that read the names of the files to pack from standard input. */
+function namesFromStdin(invocation: Invocation, args: readonly string[]): string[] | undefined {
+  const reads = invocation.name === 'zip' ? args.includes('-@') : invocation.name === 'tar' ? args.some((arg, index) => ((arg === '-T' || arg === '--files-from') && args[index + 1] === '-') || arg === '--files-from=-') : invocation.name === 'cpio';
+  const stdin = invocation.stdin;
+  if (!reads || !stdin) return undefined;
+  const text = stdin.kind === 'text' ? (stdin.dynamic ? undefined : stdin.text) : literalOutput(stdin.producer);
+  return text?.split('\n').map((line) => line.trim()).filter(Boolean);
 }
 
 /** The secret a pipeline feeding this program reads, following the pipe back through filters. */
