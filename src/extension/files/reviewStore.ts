@@ -51,12 +51,6 @@ export class ReviewStore extends Disposable {
     this.update(markRestored(this.state, id, at));
   }
 
-  /** A file that exists again (recreated or restored by other means) is no longer listed as lost. */
-  forgetLossesOf(path: string): void {
-    const losses = this.state.losses.filter((l) => !(l.path === path && l.restoredAt === undefined));
-    if (losses.length !== this.state.losses.length) this.update({ ...this.state, losses });
-  }
-
   private update(next: ReviewState): void {
     this.state = next;
     void this.memento.update(STATE_KEY, next);

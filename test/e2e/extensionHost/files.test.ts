@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { AirlockExtension } from '../../../src/extension/airlockExtension';
 import { COMMAND_IDS } from '../../../src/extension/commandIds';
 import type { RecordedLoss, ReviewedEdit } from '../../../src/extension/files/reviewModel';
+import { snapshotUri } from '../../../src/extension/files/snapshotDocuments';
 import { BrokerDecisionService } from '../../../src/host/brokerClient';
 import type { GuardAnswer } from '../../../src/host/decisionService';
 import type { HostTest } from './hostTest';
@@ -260,7 +261,38 @@ export const tests: HostTest[] = [
       assert.equal(extension.files.reviewState().losses.find((l) => l.path === file), undefined, 'the old name is not listed as lost');
     },
   },
+  {
+    name: 'an agent\'s edit of a binary file is listed by size and hash: no text diff is opened, and the snapshot is described, not loaded',
+    async run() {
+      const extension = await airlock();
+      const file = path.join(workspace(), 'assets', 'logo.bin');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const before = Buffer.concat([Buffer.from([0, 1, 2, 3]), randomBytes(40_000)]);
+      fs.writeFileSync(file, before);
+      assert.ok(await extension.brokerHost.started, 'the broker started');
+      const client = new BrokerDecisionService(noFallback, { env: {}, personTimeoutMs: 3000 });
+      await client.decide({ action: { kind: 'fileDelete', path: file, tool: 'Delete' }, cwd: workspace(), source: 'agent-hook', agent: 'cursor' });
+      const after = Buffer.concat([Buffer.from([0, 9, 9, 9]), randomBytes(40_000)]);
+      fs.writeFileSync(file, after);
+
+      const edit = await until('the binary edit in the review list', () => findEdit(extension, file)?.after.hash === sha256Bytes(after) && findEdit(extension, file));
+      assert.equal(edit.textDiff, false);
+      assert.equal(edit.before?.hash, sha256Bytes(before), 'the copy taken when the hook announced the change');
+      const opened = await vscode.commands.executeCommand<{ opened: boolean }>(COMMAND_IDS.openEditDiff, edit.id);
+      assert.equal(opened?.opened, false, 'no diff editor for binary content');
+      const described = await vscode.workspace.openTextDocument(snapshotUri(edit.workspaceRoot, 'assets/logo.bin', edit.before!.hash));
+      assert.match(described.getText(), new RegExp(`SHA-256: ${edit.before!.hash}`));
+      assert.ok(described.getText().length < 1000, 'the snapshot is described, not loaded');
+      const outcome = await vscode.commands.executeCommand<{ restored: number }>(COMMAND_IDS.restoreEdit, edit.id);
+      assert.equal(outcome?.restored, 1);
+      assert.deepEqual(fs.readFileSync(file), before);
+    },
+  },
 ];
+
+function sha256Bytes(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
 
 /** A hook call through the broker, as an agent's PreToolUse hook makes before each tool. */
 async function announceAgent(agent: string): Promise<void> {

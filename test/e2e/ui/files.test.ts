@@ -190,4 +190,47 @@ export const tests: UiTest[] = [
       await row.waitFor({ state: 'detached' });
     },
   },
+  {
+    name: 'Restore Previous Version over unsaved changes in an editor asks first: Cancel keeps them, Overwrite restores the file and reverts the editor',
+    timeoutMs: 90_000,
+    async run(workbench) {
+      const home = path.join(path.dirname(workbench.workspace), 'home');
+      const stateRoot = airlockStateDir({ ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, '.local', 'state') });
+      await until('the broker', () => findBrokers(workbench.workspace, stateRoot).length > 0, 30_000);
+      // Unsaved work must stay unsaved while the test looks at it, whatever the build's auto-save default.
+      fs.mkdirSync(path.join(workbench.workspace, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(workbench.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'files.autoSave': 'off' }));
+      const file = path.join(workbench.workspace, 'notes.md');
+      const before = '# Notes\n\nKeep the backups for 30 days.\n';
+      const after = '# Notes\n\nBackups are not needed.\n';
+      fs.writeFileSync(file, before);
+      assert.equal(await runHook(workbench, { file_path: file, content: after }), 0);
+      fs.writeFileSync(file, after);
+      await workbench.runCommand('Airlock: Show Protected Files and Edits to Review');
+      const row = filesRow(workbench, 'Edit to review: notes.md');
+      await row.waitFor();
+
+      // The person has started typing in the file: unsaved work the restore must not discard unasked.
+      await workbench.openFile('notes.md');
+      await workbench.page.locator('.tabs-container .tab.active', { hasText: 'notes.md' }).waitFor();
+      await workbench.page.keyboard.press('Control+End');
+      await workbench.page.keyboard.type('Draft line.');
+      await workbench.page.locator('.tabs-container .tab.active.dirty', { hasText: 'notes.md' }).waitFor();
+
+      await row.hover();
+      await row.locator('.action-label[aria-label="Restore Previous Version"]').click();
+      const dialog = workbench.page.locator('.monaco-dialog-box');
+      await dialog.filter({ hasText: 'has unsaved changes in an editor' }).waitFor();
+      await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      assert.equal(fs.readFileSync(file, 'utf8'), after, 'Cancel left the file as it was');
+      await workbench.page.locator('.tabs-container .tab.active.dirty', { hasText: 'notes.md' }).waitFor();
+
+      await row.hover();
+      await row.locator('.action-label[aria-label="Restore Previous Version"]').click();
+      await dialog.locator('.monaco-button', { hasText: 'Overwrite' }).click();
+      await until('the version before the agent\'s write', () => fs.readFileSync(file, 'utf8') === before);
+      await workbench.page.locator('.tabs-container .tab.dirty', { hasText: 'notes.md' }).waitFor({ state: 'detached' });
+    },
+  },
 ];
