@@ -18,10 +18,12 @@ export type LedgerOutcome = 'allowed' | 'denied';
 /**
  * Who made the final call and how: the policy alone (`how` is the rule that decided), a person in
  * Airlock's view (`allow-once`, `allow-similar`, `typed-confirmation`, `deny`), nobody in time
- * (`timeout`), deciding alone without a person (`fail-closed`), or a flood limit (`limit`).
+ * (`timeout`), deciding alone without a person (`fail-closed`), a flood limit (`limit`), or nobody
+ * before it ran: an observer saw it start without any guard being asked (`ran-unguarded`, or
+ * `stopped-unguarded` when it was stopped while still running).
  */
 export interface Decider {
-  readonly by: 'policy' | 'person' | 'timeout' | 'fail-closed' | 'limit';
+  readonly by: 'policy' | 'person' | 'timeout' | 'fail-closed' | 'limit' | 'observer';
   readonly how: string;
 }
 

@@ -61,11 +61,15 @@ export interface DecideOptions {
   readonly origin?: RequestOrigin;
 }
 
-/** Told after every answer, so observers know what the guards already asked about and recorded. */
-export interface DecidedEvent {
+/** Told when a request arrives, so observers know what the guards are asking about. */
+export interface ReceivedEvent {
   readonly request: GuardRequest;
-  readonly answer: GuardAnswer;
   readonly origin?: RequestOrigin;
+}
+
+/** Told after every answer, so observers know what the guards already asked about and recorded. */
+export interface DecidedEvent extends ReceivedEvent {
+  readonly answer: GuardAnswer;
 }
 
 export const DEFAULT_MAX_PENDING = 32;
@@ -88,6 +92,7 @@ export class ApprovalBroker {
   private readonly approvals: ApprovalMemory;
   private readonly listeners = new Set<() => void>();
   private readonly decidedListeners = new Set<(event: DecidedEvent) => void>();
+  private readonly receivedListeners = new Set<(event: ReceivedEvent) => void>();
   private recording: Promise<void> = Promise.resolve();
   private closed = false;
   private nextId = 1;
@@ -104,6 +109,12 @@ export class ApprovalBroker {
     return { dispose: () => this.decidedListeners.delete(listener) };
   }
 
+  /** Told as each request arrives, before it is evaluated. */
+  onDidReceive(listener: (event: ReceivedEvent) => void): { dispose(): void } {
+    this.receivedListeners.add(listener);
+    return { dispose: () => this.receivedListeners.delete(listener) };
+  }
+
   /** Told whenever the queue changes, so the view can redraw. */
   onDidChange(listener: () => void): { dispose(): void } {
     this.listeners.add(listener);
@@ -116,15 +127,34 @@ export class ApprovalBroker {
   }
 
   async decide(request: GuardRequest, options: DecideOptions = {}): Promise<GuardAnswer> {
+    const origin = options.origin ? { origin: options.origin } : {};
+    this.notify(this.receivedListeners, { request, ...origin });
     const answer = await this.decideUnobserved(request, options);
-    for (const listener of this.decidedListeners) {
+    this.notify(this.decidedListeners, { request, answer, ...origin });
+    return answer;
+  }
+
+  /** What the engine and the policy say about `request`, with nothing recorded and nobody asked. */
+  assess(request: GuardRequest): Promise<Evaluation> {
+    return this.options.evaluate(request);
+  }
+
+  /**
+   * Records an action no guard was asked about (an observer saw it start), in order with the answers;
+   * resolves to where the entry went. Observers are not guards: no event is fired for it.
+   */
+  async recordObserved(request: GuardRequest, evaluation: Evaluation, outcome: LedgerOutcome, how: string): Promise<GuardAnswer['ledger']> {
+    return (await this.finish(request, evaluation, outcome, { by: 'observer', how }, this.now())).ledger;
+  }
+
+  private notify<E>(listeners: ReadonlySet<(event: E) => void>, event: E): void {
+    for (const listener of listeners) {
       try {
-        listener({ request, answer, ...(options.origin ? { origin: options.origin } : {}) });
+        listener(event);
       } catch (error) {
-        this.options.onWarning?.(`a decision listener failed: ${(error as Error).message}`);
+        this.options.onWarning?.(`a request listener failed: ${(error as Error).message}`);
       }
     }
-    return answer;
   }
 
   private async decideUnobserved(request: GuardRequest, options: DecideOptions): Promise<GuardAnswer> {

@@ -1,0 +1,193 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ApprovalBroker, Evaluation } from '../../host/broker/approvalBroker';
+import type { GuardRequest, GuardSource } from '../../host/decisionService';
+import { GuardWitness } from '../../host/shellGuard/guardWitness';
+import type { ExecutionQuery } from '../../host/shellGuard/guardWitness';
+import { argvToCommandLine } from '../../host/shims/pathShims';
+import { Disposable } from '../disposable';
+import { UnguardedReport } from './unguardedReport';
+
+const SETTING = 'airlock.guards.observers';
+
+/**
+ * How long a risky command may have run before the observer decides no guard saw it. The guard asks
+ * before anything runs, so a guarded command is vouched for at once; the margin covers a one-shot
+ * guard (a shell task's) starting its process on a busy machine.
+ */
+const RISKY_GRACE_MS = 2_000;
+/** For commands the policy allows, only double recording is at stake: wait longer, or until they end. */
+const ALLOWED_GRACE_MS = 10_000;
+/** A guard may ask long before the command starts (it waited for a person). */
+const VOUCH_WINDOW_MS = 10 * 60_000;
+
+interface Observed {
+  readonly kind: 'terminal' | 'task';
+  readonly commandLine: string;
+  readonly cwd: string;
+  /** What ran it, for messages: the terminal's or the task's name. */
+  readonly where: string;
+  readonly started: number;
+  readonly query: ExecutionQuery;
+  /** Resolves when the command has ended. */
+  readonly ended: Promise<void>;
+  hasEnded(): boolean;
+  /** Stops it while it runs. */
+  stop(): void;
+  /** Starts it again exactly as it was (only after a person approved it). */
+  runAgain(): Promise<void>;
+  /** A terminal whose guard once asked, now silent: its guard is gone. */
+  readonly guardMissing: boolean;
+  /** The terminal it ran in. */
+  readonly terminal?: vscode.Terminal;
+}
+
+/**
+ * The last layer (DESIGN.md "observers"): every command VS Code's shell integration reports and every
+ * task that starts is checked against what the guards asked the broker about. What a guard saw is
+ * already decided and recorded; anything else ran unguarded, so it is assessed and recorded here
+ * (source `shell-guard` for terminal lines, `task` for tasks). A risky one still running is stopped at
+ * once (a task is terminated, a terminal line gets Ctrl-C) and shown with an offer to run it again
+ * after approval, never again by itself: a half-finished destructive command must not repeat. A line
+ * that slips past a terminal whose guard has asked before means that guard was switched off: that is
+ * shown as tampering and kept in the status bar until the terminal closes.
+ */
+export class ExecutionObserver extends Disposable {
+  private readonly witness = new GuardWitness(VOUCH_WINDOW_MS);
+  private readonly taskShells = new Set<number>();
+  private readonly executionEnds = new Map<vscode.TerminalShellExecution, () => void>();
+  private readonly taskEnds = new Map<vscode.TaskExecution, () => void>();
+  private readonly report: UnguardedReport;
+
+  constructor(
+    private readonly broker: ApprovalBroker,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this.report = this.register(new UnguardedReport(broker, log));
+    this.register(broker.onDidReceive(({ request, origin }) => this.witness.saw(request, origin?.shellPid)));
+    this.register(vscode.window.onDidStartTerminalShellExecution((event) => void this.onExecution(event)));
+    this.register(vscode.window.onDidEndTerminalShellExecution((event) => this.executionEnds.get(event.execution)?.()));
+    this.register(vscode.tasks.onDidStartTaskProcess((event) => void this.onTaskProcess(event)));
+    this.register(vscode.tasks.onDidEndTask((event) => this.taskEnds.get(event.execution)?.()));
+    this.register(vscode.window.onDidCloseTerminal((terminal) => void this.onClose(terminal)));
+  }
+
+  /** Only the user's own settings may switch a layer off: a workspace can tighten, never loosen. */
+  private get enabled(): boolean {
+    return vscode.workspace.getConfiguration().inspect<boolean>(SETTING)?.globalValue !== false;
+  }
+
+  private async onExecution(event: vscode.TerminalShellExecutionStartEvent): Promise<void> {
+    const started = Date.now();
+    let ended = false;
+    const end = new Promise<void>((resolve) => this.executionEnds.set(event.execution, () => {
+      ended = true;
+      resolve();
+    }));
+    try {
+      const commandLine = event.execution.commandLine.value;
+      // The guard's own stand-in for a line it blocked as it was entered.
+      if (!this.enabled || commandLine.trim() === '' || /^\s*__airlock_blocked\b/.test(commandLine)) return;
+      const shellPid = await event.terminal.processId;
+      const cwd = event.execution.cwd?.fsPath ?? event.shellIntegration.cwd?.fsPath ?? workspaceFolder() ?? process.cwd();
+      const terminal = event.terminal;
+      await this.observe({
+        kind: 'terminal', commandLine, cwd, where: `terminal "${terminal.name}"`, started,
+        query: { commandLine, sources: ['shell-guard'], since: started - VOUCH_WINDOW_MS, ...(shellPid !== undefined ? { shellPid } : {}) },
+        ended: end, hasEnded: () => ended,
+        // Ctrl-C reaches the foreground job through the terminal, as a person's would.
+        stop: () => terminal.sendText('\u0003', false),
+        runAgain: () => Promise.resolve(terminal.sendText(commandLine, true)),
+        guardMissing: shellPid !== undefined && this.witness.expectsGuard(shellPid),
+        terminal,
+      }, shellPid);
+    } finally {
+      this.executionEnds.delete(event.execution);
+    }
+  }
+
+  private async onTaskProcess(event: vscode.TaskProcessStartEvent): Promise<void> {
+    const started = Date.now();
+    this.taskShells.add(event.processId);
+    let ended = false;
+    const end = new Promise<void>((resolve) => this.taskEnds.set(event.execution, () => {
+      ended = true;
+      resolve();
+    }));
+    try {
+      const task = event.execution.task;
+      const described = describeTask(task);
+      if (!this.enabled || !described) return;
+      const { commandLine, source } = described;
+      await this.observe({
+        kind: 'task', commandLine, cwd: described.cwd ?? workspaceFolder() ?? process.cwd(), where: `task "${task.name}"`, started,
+        // A shell task's guard (BASH_ENV) asks once its shell starts; a process task only meets shims.
+        query: { commandLine, sources: [source], since: started - 5_000, includeUsed: true },
+        ended: end, hasEnded: () => ended,
+        stop: () => event.execution.terminate(),
+        runAgain: async () => void (await vscode.tasks.executeTask(task)),
+        guardMissing: false,
+      }, undefined);
+    } finally {
+      this.taskEnds.delete(event.execution);
+    }
+  }
+
+  private async observe(observed: Observed, shellPid: number | undefined): Promise<void> {
+    const source: GuardSource = observed.kind === 'task' ? 'task' : 'shell-guard';
+    const request: GuardRequest = { action: { kind: 'shell', command: observed.commandLine, cwd: observed.cwd }, cwd: observed.cwd, source };
+    let evaluation: Evaluation;
+    try {
+      evaluation = await this.broker.assess(request);
+    } catch (error) {
+      this.log.warn(`could not assess ${observed.where}'s command ${JSON.stringify(observed.commandLine)}: ${(error as Error).message}`);
+      return;
+    }
+    const risky = evaluation.policy.decision !== 'allow';
+    const vouched = await this.witness.waitFor(observed.query, risky ? RISKY_GRACE_MS : ALLOWED_GRACE_MS, observed.ended);
+    // A task's shell also reports its command as a terminal execution: the task's own event speaks for it.
+    if (vouched || (observed.kind === 'terminal' && shellPid !== undefined && this.taskShells.has(shellPid))) return;
+    let stopped = false;
+    if (risky && !observed.hasEnded()) {
+      observed.stop();
+      stopped = true;
+    }
+    const how = !risky ? 'observed' : stopped ? 'stopped-unguarded' : 'ran-unguarded';
+    const ledger = await this.broker.recordObserved(request, evaluation, stopped ? 'denied' : 'allowed', observed.guardMissing ? `${how}; guard missing in its terminal` : how);
+    if ('error' in ledger) this.log.warn(`the ledger entry for ${observed.where}'s command could not be written: ${ledger.error}`);
+    this.log.info(`${observed.where}: ${JSON.stringify(observed.commandLine)} ran without a guard seeing it first (${how})`);
+    if (observed.guardMissing && observed.terminal) this.report.guardMissing(observed.terminal, observed.where, observed.commandLine);
+    if (risky) this.report.unguarded({ request, evaluation, where: observed.where, stopped, runAgain: observed.runAgain });
+  }
+
+  private async onClose(terminal: vscode.Terminal): Promise<void> {
+    this.report.terminalClosed(terminal);
+    const pid = await terminal.processId;
+    if (pid === undefined) return;
+    this.witness.forgetShell(pid);
+    this.taskShells.delete(pid);
+  }
+}
+
+function workspaceFolder(): string | undefined {
+  return vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+}
+
+/** What a task runs, as one shell line, and which guard would have asked about it. */
+function describeTask(task: vscode.Task): { commandLine: string; source: GuardSource; cwd?: string } | undefined {
+  const execution = task.execution;
+  const scope = typeof task.scope === 'object' ? task.scope.uri.fsPath : undefined;
+  if (execution instanceof vscode.ShellExecution) {
+    const text = (value: string | vscode.ShellQuotedString): string => (typeof value === 'string' ? value : value.value);
+    const commandLine = execution.commandLine ?? [execution.command, ...(execution.args ?? [])].filter((v) => v !== undefined).map(text).join(' ');
+    const cwd = execution.options?.cwd ?? scope;
+    return { commandLine, source: 'shell-guard', ...(cwd ? { cwd } : {}) };
+  }
+  if (execution instanceof vscode.ProcessExecution) {
+    const cwd = execution.options?.cwd ?? scope;
+    return { commandLine: argvToCommandLine(path.basename(execution.process), execution.args), source: 'shim', ...(cwd ? { cwd } : {}) };
+  }
+  // A custom execution runs inside an extension: nothing to compare with, and no process to stop.
+  return undefined;
+}
