@@ -28,6 +28,8 @@ const EXPLAIN: Readonly<Record<string, string>> = {
   snapshot: 'a snapshot may be the only copy to restore from',
   backup: 'backups are the copies to restore from',
   namespace: 'everything in it is deleted with it',
+  project: 'everything the project holds goes with it',
+  app: 'its deployments, and any database or volume attached to it, go with it',
   'secrets engine': 'disabling a secrets engine deletes every secret in it',
 };
 
@@ -145,12 +147,13 @@ function judge(program: string, args: readonly string[], spec: CliSpec, hint: st
   const what = sync
     ? `${program} ${operands.join(' ')}${flag ? ` ${flag}` : ''} deletes files at ${name ?? 'the destination'} that are not in the source (${spec.provider})`
     : verb
-      ? `${PHRASES[verb.base] ?? `runs ${verb.word} on`} ${spec.provider} ${kind ?? 'resource'}${name ? ` ${name}` : ''}`
+      ? `${PHRASES[verb.base] ?? `runs ${verb.word} on`} ${name ? `${spec.provider} ${kind ?? 'resource'} ${name}` : `a ${spec.provider} ${kind ?? 'resource'} the line does not name`}`
       : `${PHRASES[flagVerb] ?? `runs ${flag} on`} ${spec.provider} ${kind ?? 'resource'}${name ? ` ${name}` : ''} (${flag})`;
   const explain = kind && !soft ? EXPLAIN[kind] : undefined;
   const base = `${what}${explain ? `; ${explain}` : ''}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
   const boosted = withProduction(Math.min(score, 95), base, hint);
-  const resource: ResourceImpact = { kind: kind ?? 'resource', name: name ?? operands.slice(0, 4).join(' '), provider: spec.provider, ...optional('environment', environmentOf(hint, name ?? '')) };
+  // `railway volume delete` asks which volume when it runs: the line does not name it.
+  const resource: ResourceImpact = { kind: kind ?? 'resource', name: name ?? 'not named on the line (the CLI picks or asks)', provider: spec.provider, ...optional('environment', environmentOf(hint, name ?? '')) };
   return { rule: `${family}.${program.replace(/\.sh$/, '')}.${verb?.base ?? 'delete-flag'}`, score: boosted.score, message: boosted.message, resources: [resource] };
 }
 

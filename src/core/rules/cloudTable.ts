@@ -36,7 +36,8 @@ const CLI_TABLE: Readonly<Record<string, CliSpec>> = {
   railway: { provider: 'Railway', verbs: ['down'] },
   vercel: { provider: 'Vercel', defaultKind: 'project' },
   netlify: { provider: 'Netlify' },
-  supabase: { provider: 'Supabase' },
+  // `supabase db reset` is an ORM-style reset (local unless --linked): the database pack judges it.
+  supabase: { provider: 'Supabase', skip: ['db'] },
   neonctl: { provider: 'Neon' },
   neon: { provider: 'Neon' },
   pscale: { provider: 'PlanetScale' },

@@ -1,5 +1,5 @@
 import { normalizeProgramName } from '../shell/ir';
-import { argsOf, dbFinding, productionOf } from './databaseShared';
+import { argsOf, dbFinding, productionOf, redactUrl } from './databaseShared';
 import type { Rule } from './rule';
 
 /**
@@ -13,6 +13,9 @@ interface Reset {
   readonly score: number;
   /** What it does, after the command as written. */
   readonly what: string;
+  /** The database, when the tool says which (else "the <tool> project database"). */
+  readonly resource?: { readonly kind: string; readonly name: string; readonly environment?: string };
+  readonly provider?: string;
 }
 
 type Matcher = (args: readonly string[]) => Reset | undefined;
@@ -105,10 +108,20 @@ const TOOLS: Readonly<Record<string, Matcher>> = {
     return undefined;
   },
   supabase(args) {
+    if (seq(args, 'stop') && has(args, '--no-backup')) {
+      return { ...reset('db.orm.supabase-stop-no-backup', 70, 'stops the local Supabase stack and deletes its data volumes: the local database and storage are gone'), resource: { kind: 'database', name: 'the local Supabase database', environment: 'local development' }, provider: 'Supabase' };
+    }
     if (!seq(args, 'db', 'reset')) return undefined;
-    // Without --linked or --db-url it resets the local development stack.
-    const remote = has(args, '--linked') || args.some((arg) => arg.startsWith('--db-url'));
-    return reset('db.orm.supabase-db-reset', remote ? 90 : 80, `${remote ? 'drops and recreates the linked (remote) database' : 'drops and recreates the local database'}; ${ALL_GONE}`);
+    // Without --linked or --db-url it resets the local development stack, which re-seeds itself.
+    const at = args.findIndex((arg) => arg === '--db-url' || arg.startsWith('--db-url='));
+    const url = at === -1 ? undefined : (args[at]?.includes('=') ? args[at]?.slice(args[at].indexOf('=') + 1) : args[at + 1]);
+    if (url !== undefined) {
+      return { ...reset('db.orm.supabase-db-reset', 90, `drops and recreates the database at ${redactUrl(url)}; ${ALL_GONE}`), resource: { kind: 'database', name: url }, provider: 'Supabase' };
+    }
+    if (has(args, '--linked')) {
+      return { ...reset('db.orm.supabase-db-reset', 90, `drops and recreates the database of the linked Supabase project, the hosted one rather than a local copy; ${ALL_GONE}`), resource: { kind: 'database', name: 'the linked Supabase project' }, provider: 'Supabase' };
+    }
+    return { ...reset('db.orm.supabase-db-reset', 80, 'drops and recreates the local Supabase database, then re-applies migrations and seed data; rows added since the last seed are gone'), resource: { kind: 'database', name: 'the local Supabase database', environment: 'local development' }, provider: 'Supabase' };
   },
   dotnet(args) {
     if (!seq(args, 'ef', 'database')) return undefined;
@@ -215,6 +228,7 @@ export const ormResetRule: Rule = {
     if (!result) return undefined;
     const production = productionOf(input, ['RAILS_ENV', 'RACK_ENV', 'MIX_ENV', 'APP_ENV', 'NODE_ENV', 'DJANGO_ENV']);
     const shown = [found.tool, ...found.args.slice(0, 3)].join(' ');
-    return dbFinding(input, { rule: result.rule, score: result.score, message: `${shown} ${result.what}`, resources: result.score >= 80 ? [{ kind: 'database', name: `the ${found.tool} project database` }] : [] }, production);
+    const resource = result.resource ?? { kind: 'database', name: `the ${found.tool} project database` };
+    return dbFinding(input, { rule: result.rule, score: result.score, message: `${shown} ${result.what}`, resources: result.score >= 70 && result.resource ? [resource] : result.score >= 80 ? [resource] : [], ...(result.provider ? { provider: result.provider } : {}) }, production);
   },
 };

@@ -15,7 +15,8 @@ export interface DbFinding {
   readonly rule: string;
   readonly score: number;
   readonly message: string;
-  readonly resources?: readonly { readonly kind: string; readonly name: string }[];
+  /** `environment` is used when the command shows none (`local development` for a local stack). */
+  readonly resources?: readonly { readonly kind: string; readonly name: string; readonly environment?: string }[];
   /** Who runs the database (`PostgreSQL`, `Redis`), for the impact. */
   readonly provider?: string;
 }
@@ -56,7 +57,7 @@ export function dbFinding(input: RuleInput, found: DbFinding, production: string
     kind: resource.kind,
     name: redactUrl(resource.name),
     ...(found.provider ? { provider: found.provider } : {}),
-    ...(environment ? { environment } : {}),
+    ...(environment ? { environment } : resource.environment ? { environment: resource.environment } : {}),
   }));
   return { rule: found.rule, score, message, ...(resources.length > 0 ? { resources } : {}) };
 }

@@ -14,6 +14,8 @@ interface IacAction {
   readonly rule: string;
   readonly score: number;
   readonly what: string;
+  /** What it tears down, for the impact: targeted resources or a stack, when the command names them. */
+  readonly resource?: string;
 }
 
 const NO_PROMPT = ['-auto-approve', '--auto-approve', '--yes', '-y', '--force', '-f', '--no-prompts', '--skip-preview', '--non-interactive'];
@@ -22,10 +24,11 @@ function terraform(args: readonly string[]): IacAction | undefined {
   // Global options (`-chdir=dir`) come before the subcommand.
   const parsed = parseArgs(args, { singleDashLong: true });
   const [sub, second, third] = parsed.operands;
-  const targeted = args.some((arg) => /^--?target(=|$)/.test(arg));
-  const scope = targeted ? 'the targeted resources' : 'every resource the configuration manages, databases and volumes included';
+  const targets = args.flatMap((arg, index) => (/^--?target=/.test(arg) ? [arg.slice(arg.indexOf('=') + 1)] : /^--?target$/.test(arg) && args[index + 1] ? [args[index + 1] as string] : []));
+  const targeted = targets.length > 0;
+  const scope = targeted ? `the targeted resources (${targets.join(', ')})` : 'every resource the configuration manages, databases and volumes included';
   if (sub === 'destroy' || sub === 'destroy-all' || (sub === 'run-all' && second === 'destroy') || (sub === 'apply' && hasFlag(parsed, '-destroy', '--destroy'))) {
-    return { rule: 'iac.terraform.destroy', score: targeted ? 70 : 85, what: `destroys ${scope}` };
+    return { rule: 'iac.terraform.destroy', score: targeted ? 70 : 85, what: `destroys ${scope}`, ...(targeted ? { resource: targets.join(', ') } : {}) };
   }
   if (sub === 'state' && (second === 'rm' || second === 'remove')) return { rule: 'iac.terraform.state-rm', score: 55, what: `removes ${third ?? 'resources'} from the Terraform state; they keep running but are no longer managed` };
   if (sub === 'state' && second === 'push' && hasFlag(parsed, '-force')) return { rule: 'iac.terraform.state-push', score: 65, what: 'overwrites the remote Terraform state, whatever it holds' };
@@ -40,7 +43,7 @@ function pulumi(args: readonly string[]): IacAction | undefined {
   const stack = parsed.values.get('--stack')?.[0] ?? parsed.values.get('-s')?.[0];
   if (sub === 'destroy' || sub === 'down') {
     const targeted = parsed.values.has('--target');
-    return { rule: 'iac.pulumi.destroy', score: targeted ? 70 : 85, what: `destroys ${targeted ? 'the targeted resources' : 'every resource'} of the Pulumi stack${stack ? ` ${stack}` : ''}` };
+    return { rule: 'iac.pulumi.destroy', score: targeted ? 70 : 85, what: `destroys ${targeted ? 'the targeted resources' : 'every resource'} of the Pulumi stack${stack ? ` ${stack}` : ''}`, ...(stack ? { resource: `stack ${stack}` } : {}) };
   }
   if (sub === 'stack' && (second === 'rm' || second === 'remove')) return { rule: 'iac.pulumi.stack-rm', score: hasFlag(parsed, '--force', '-f') ? 80 : 70, what: `removes the Pulumi stack ${third ?? stack ?? ''} and its history`.replace(/ +and/, ' and') };
   if (sub === 'state' && second === 'delete') return { rule: 'iac.pulumi.state-delete', score: 55, what: 'deletes resources from the Pulumi state; they are no longer managed' };
@@ -88,7 +91,11 @@ const iacTools: Rule = {
     const base = `${invocation.name} ${action.what}${unprompted ? ' (without asking for confirmation)' : ''}`;
     const boosted = withProduction(Math.min(95, action.score + (unprompted ? 5 : 0)), base, hint);
     const environment = environmentOf(hint, args.join(' '));
-    return { rule: action.rule, score: boosted.score, message: boosted.message, resources: [{ kind: 'infrastructure', name: invocation.cwd ?? invocation.name, provider: invocation.name, ...(environment ? { environment } : {}) }] };
+    // `-chdir=infra/prod` moves terraform to another configuration before it runs.
+    const chdir = args.find((arg) => arg.startsWith('-chdir='))?.slice(7);
+    const folder = chdir ?? invocation.cwd;
+    const name = action.resource ?? (folder ? `everything the configuration in ${folder} manages` : `everything the ${invocation.name} configuration manages`);
+    return { rule: action.rule, score: boosted.score, message: boosted.message, resources: [{ kind: 'infrastructure', name, provider: invocation.name, ...(environment ? { environment } : {}) }] };
   },
 };
 

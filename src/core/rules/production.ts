@@ -17,8 +17,8 @@ export const PRODUCTION_BOOST = 10;
 const PROD_WORD = /(?:^|[^a-z0-9])(prod|production|prd)(?=$|[^a-z0-9])/i;
 // Variables named for production: `PROD_DATABASE_URL`, `DB_PROD_URL`, `$RAILWAY_PROD_TOKEN`.
 const PROD_VARIABLE = /\$\{?(?:PROD|PRODUCTION)_[A-Z0-9_]*\}?|\$\{?[A-Z0-9_]*_(?:PROD|PRODUCTION)(?:_[A-Z0-9_]*)?\}?/;
-// Assignments that select the production configuration of frameworks.
-const ENV_VARIABLES = /^(RAILS_ENV|RACK_ENV|NODE_ENV|APP_ENV|ENV|ENVIRONMENT|MIX_ENV|FLASK_ENV|DJANGO_ENV|STAGE|DEPLOY_ENV|ASPNETCORE_ENVIRONMENT|SPRING_PROFILES_ACTIVE)$/;
+// Assignments that select the production configuration of frameworks, workspaces, stacks and profiles.
+const ENV_VARIABLES = /^(RAILS_ENV|RACK_ENV|NODE_ENV|APP_ENV|ENV|ENVIRONMENT|MIX_ENV|FLASK_ENV|DJANGO_ENV|STAGE|DEPLOY_ENV|ASPNETCORE_ENVIRONMENT|SPRING_PROFILES_ACTIVE|TF_WORKSPACE|PULUMI_STACK|AWS_PROFILE|CLOUDSDK_ACTIVE_CONFIG_NAME)$/;
 // Options whose value names the target environment.
 const TARGET_OPTIONS = /^--?(context|kube-context|profile|project|project-id|env|environment|stage|namespace|cluster|account|org|app|workspace|config|stack|target|site|database)$/;
 
