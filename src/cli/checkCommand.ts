@@ -69,8 +69,8 @@ export async function runCheck(args: readonly string[], io: CommandIo, stdin: Re
   if (options.words.length === 0) throw new UsageError('no command given');
   const command = options.words.join(' ');
   const action = { kind: 'shell', command } as const;
-  const assessment = engine.analyze(action, createDiskContext(options.cwd));
   const workspace = loadWorkspacePolicy(options.cwd);
+  const assessment = engine.analyze(action, createDiskContext(options.cwd, { productionMarkers: workspace.settings.productionMarkers }));
   for (const problem of workspace.problems) io.stderr.write(`airlock: ${problem}\n`);
   const result = answer(assessment, workspace.policy, { action, source: 'cli', workspaceRoot: workspace.workspaceRoot });
   if (options.json) io.stdout.write(`${JSON.stringify(result)}\n`);
@@ -92,7 +92,8 @@ async function checkLines(engine: Engine, io: CommandIo, stdin: Readable, defaul
   const contextFor = (cwd: string): { context: AnalysisContext; policy: WorkspacePolicy } => {
     let found = contexts.get(cwd);
     if (!found) {
-      found = { context: createDiskContext(cwd, { probe }), policy: loadWorkspacePolicy(cwd) };
+      const policy = loadWorkspacePolicy(cwd);
+      found = { context: createDiskContext(cwd, { probe, productionMarkers: policy.settings.productionMarkers }), policy };
       contexts.set(cwd, found);
     }
     return found;

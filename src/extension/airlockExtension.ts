@@ -76,8 +76,8 @@ export class AirlockExtension extends Disposable {
     const engine = await this.loadedEngine();
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     const action = { kind: 'shell', command: line } as const;
-    const assessment = engine.analyze(action, createDiskContext(cwd));
     const workspace = loadWorkspacePolicy(cwd);
+    const assessment = engine.analyze(action, createDiskContext(cwd, { productionMarkers: workspace.settings.productionMarkers }));
     const { decision } = decide(assessment, workspace.policy, { action, source: 'cli', workspaceRoot: workspace.workspaceRoot });
     const top = assessment.reasons[0]?.message ?? 'nothing destructive found';
     this.log.info(`check ${decision} ${assessment.score}: ${top}`);

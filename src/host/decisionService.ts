@@ -72,7 +72,7 @@ export class LocalDecisionService implements DecisionService {
     const stateRoot = this.options.stateRoot !== undefined ? { stateRoot: this.options.stateRoot } : {};
     const workspace = loadWorkspacePolicy(request.cwd, stateRoot);
     for (const problem of workspace.problems) this.options.onWarning?.(problem);
-    const assessment = this.engine.analyze(request.action, createDiskContext(request.cwd));
+    const assessment = this.engine.analyze(request.action, createDiskContext(request.cwd, { productionMarkers: workspace.settings.productionMarkers }));
     const outcome = decide(assessment, workspace.policy, {
       action: request.action,
       source: request.source,

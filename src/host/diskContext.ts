@@ -14,6 +14,8 @@ export interface DiskContextOptions {
    * once per repository and shared, where a fresh probe per command would start git per command.
    */
   readonly probe?: FileProbe;
+  /** Words that mark production, from the settings and the team policy (`airlock.productionMarkers`). */
+  readonly productionMarkers?: readonly string[];
 }
 
 /**
@@ -29,5 +31,6 @@ export function createDiskContext(cwd: string, options: DiskContextOptions = {})
     workspaceRoot: findWorkTreeRoot(absoluteCwd) ?? absoluteCwd,
     env,
     probe: options.probe ?? createDiskProbe({ env }),
+    ...(options.productionMarkers ? { productionMarkers: options.productionMarkers } : {}),
   };
 }

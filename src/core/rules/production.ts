@@ -27,11 +27,11 @@ export function productionHint(text: string, context?: Pick<AnalysisContext, 'pr
   if (text === '') return undefined;
   const variable = PROD_VARIABLE.exec(text);
   if (variable) return `uses the production variable ${variable[0]}`;
-  for (const marker of context?.productionMarkers ?? []) {
-    if (marker !== '' && text.toLowerCase().includes(marker.toLowerCase())) return `names ${marker}, a production marker in the settings`;
-  }
   const word = PROD_WORD.exec(text);
   if (word) return `names ${excerpt(text, word.index)}, which says ${(word[1] ?? '').toLowerCase()}`;
+  const markers = context?.productionMarkers;
+  const marker = markers && markers.length > 0 ? markerPattern(markers).exec(text) : null;
+  if (marker) return `names ${excerpt(text, marker.index)}, which says ${marker[1] ?? ''}, a production marker in the settings`;
   return undefined;
 }
 
@@ -74,6 +74,22 @@ export function environmentOf(hint: string | undefined, text = ''): string | und
 export function withProduction(score: number, message: string, hint: string | undefined): { score: number; message: string } {
   if (!hint) return { score, message };
   return { score: Math.min(100, score + PRODUCTION_BOOST), message: `${message}; production: ${hint}` };
+}
+
+const markerPatterns = new WeakMap<readonly string[], RegExp>();
+
+/**
+ * The settings' markers as whole words inside a name, as the built-in ones are: `live` marks
+ * `db-live-1` and `--context live`, not `delivery` or `liveness`. Compiled once per list.
+ */
+function markerPattern(markers: readonly string[]): RegExp {
+  let pattern = markerPatterns.get(markers);
+  if (!pattern) {
+    const words = markers.map((marker) => marker.trim()).filter((marker) => marker !== '').map((marker) => marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    pattern = words.length === 0 ? /(?!)/ : new RegExp(`(?:^|[^a-z0-9])(${words.join('|')})(?=$|[^a-z0-9])`, 'i');
+    markerPatterns.set(markers, pattern);
+  }
+  return pattern;
 }
 
 function excerpt(text: string, at: number): string {

@@ -24,7 +24,7 @@ export function engineEvaluator(engine: () => Promise<Engine>, options: Evaluato
       ...(options.workspaceLayers ? { workspaceLayers: options.workspaceLayers(request.cwd) } : {}),
     });
     for (const problem of workspace.problems) options.onWarning?.(problem);
-    const assessment = (await engine()).analyze(request.action, createDiskContext(request.cwd));
+    const assessment = (await engine()).analyze(request.action, createDiskContext(request.cwd, { productionMarkers: workspace.settings.productionMarkers }));
     const policy = decide(assessment, workspace.policy, {
       action: request.action,
       source: request.source,
