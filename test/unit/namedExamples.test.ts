@@ -72,4 +72,11 @@ void describe('named examples: reasons and impact', () => {
     assert.ok(linked.score > local.score);
     assert.match(top(linked), /linked Supabase project/);
   });
+
+  void it('impacts name the resource in the tool\'s own terms', () => {
+    assert.equal(assertStopped(fixture, 'aws rds delete-db-snapshot --db-snapshot-identifier nightly').impact.resources?.[0]?.kind, 'snapshot');
+    assert.equal(assertStopped(fixture, 'aws rds delete-db-instance --db-instance-identifier app').impact.resources?.[0]?.kind, 'database');
+    assert.deepEqual(assertStopped(fixture, 'mongosh --eval "db.dropDatabase()"').impact.resources?.[0], { kind: 'database', name: 'the database the shell connects to', provider: 'MongoDB' });
+    assert.equal(assertStopped(fixture, 'npm unpublish pkg@1.0.0').impact.resources?.[0]?.name, 'pkg@1.0.0');
+  });
 });

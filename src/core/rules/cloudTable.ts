@@ -158,8 +158,9 @@ export function resourceOf(word: string): string | undefined {
   let found: string | undefined;
   for (const part of word.replace('file-system', 'filesystem').split(/[-_:]/)) {
     const kind = DATA_RESOURCES[part] ?? DATA_RESOURCES[part.replace(/e?s$/, '')] ?? DATA_RESOURCES[part.replace(/s$/, '')];
-    // The most critical part names the thing: `delete-db-instance` is about a database.
-    if (kind && (found === undefined || (CRITICAL_KINDS.has(kind) && !CRITICAL_KINDS.has(found)))) found = kind;
+    // The most critical part names the thing (`delete-db-instance` is about a database), and a copy
+    // names it over what it is a copy of (`delete-db-snapshot` is about a snapshot).
+    if (kind && (found === undefined || (CRITICAL_KINDS.has(kind) && !CRITICAL_KINDS.has(found)) || kind === 'snapshot' || kind === 'backup')) found = kind;
   }
   return found;
 }

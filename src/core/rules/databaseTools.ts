@@ -137,7 +137,8 @@ const mongo: Rule = {
       for (const { pattern, rule, score, what } of MONGO_PATTERNS) {
         const match = pattern.exec(text);
         if (!match) continue;
-        findings.push(dbFinding(input, { rule, score, message: `the Mongo shell ${what(match)}${where}; the data is gone unless a backup exists`, resources: match[1] ? [{ kind: 'collection', name: match[1] }] : [], provider: 'MongoDB' }));
+        const resources = match[1] ? [{ kind: 'collection', name: match[1] }] : rule === 'db.mongo.drop-database' ? [{ kind: 'database', name: target ?? 'the database the shell connects to' }] : [];
+        findings.push(dbFinding(input, { rule, score, message: `the Mongo shell ${what(match)}${where}; the data is gone unless a backup exists`, resources, provider: 'MongoDB' }));
         break;
       }
     }

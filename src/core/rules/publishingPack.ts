@@ -100,7 +100,7 @@ const registries: Rule = {
     const found = JUDGES[invocation.name]?.(argValues(invocation));
     if (!found) return undefined;
     const publishes = /\.publish(-test)?$/.test(found.rule) || found.rule.endsWith('.publish');
-    const name = publishes ? 'a new version of this project' : (found.what.split(' ')[1] ?? invocation.name);
+    const name = publishes ? 'a new version of this project' : (found.what.split(' ')[1]?.replace(/[;,]$/, '') ?? invocation.name);
     return { rule: found.rule, score: found.score, message: `${invocation.name} ${found.what}`, resources: [{ kind: 'package', name, provider: invocation.name }] };
   },
 };
