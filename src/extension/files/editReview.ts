@@ -28,6 +28,7 @@ const FLOOD_WINDOW_MS = 10_000;
 interface Baseline {
   /** The version before the agent's first edit; null for a file that did not exist. */
   readonly record: SnapshotRecord | null;
+  /** When it was taken: a baseline from an earlier spell no longer applies (see `hasBaseline`). */
   readonly at: number;
 }
 
@@ -72,7 +73,7 @@ export class EditReview extends Disposable implements Baselines {
   }
 
   noteBefore(file: string, _files: WorkspaceFiles, record: SnapshotRecord): void {
-    if (!this.context.activity.activeAt(Date.now()) || this.baselines.has(file)) return;
+    if (!this.context.activity.activeAt(Date.now()) || this.hasBaseline(file)) return;
     this.baselines.set(file, { record, at: Date.now() });
   }
 
@@ -93,6 +94,22 @@ export class EditReview extends Disposable implements Baselines {
       this.context.log.warn(`more than ${MAX_DISK_EDITS_PER_WINDOW} files were written within ${FLOOD_WINDOW_MS / 1000} s while an agent was active (a checkout or a build?); ${file} and the rest of this burst are not listed for review`);
     }
     return this.flood.count > MAX_DISK_EDITS_PER_WINDOW;
+  }
+
+  /**
+   * Whether the file has a version from before the agent's edits that still applies: one taken in this
+   * spell, or one an edit still waiting for review was compared with. An older one (the agent announced
+   * a write it never made, days ago) is dropped: the person may have changed the file since, and a
+   * restore to it would undo their work unasked.
+   */
+  private hasBaseline(file: string): boolean {
+    const baseline = this.baselines.get(file);
+    if (!baseline) return false;
+    const spell = this.context.activity.activeAt(Date.now());
+    const waiting = this.review.current().edits.some((e) => e.path === file);
+    if (waiting || (spell && baseline.at >= spell.since)) return true;
+    this.baselines.delete(file);
+    return false;
   }
 
   /** Keep: the edit stays, and the agent's next edit is compared with this version. */
@@ -126,12 +143,14 @@ export class EditReview extends Disposable implements Baselines {
     if (document.uri.scheme !== 'file') return;
     const file = document.uri.fsPath;
     this.savedByEditor.mark(file, Date.now());
-    if (this.context.activity.activeAt(Date.now()) || this.baselines.has(file)) this.enqueue(file, 'editor');
+    // Outside an agent's spell a save is the person's own: an edit still waiting keeps its recorded
+    // "after", so restoring it later asks before replacing this newer work.
+    if (this.context.activity.activeAt(Date.now())) this.enqueue(file, 'editor');
   }
 
   /** Copies what is on disk now as the file's version before the agent's edits, once per review. */
   private takeBaseline(file: string, reason: 'hook' | 'will-save' | 'watcher'): void {
-    if (this.baselines.has(file) || this.pending.has(file)) return;
+    if (this.hasBaseline(file) || this.pending.has(file)) return;
     const files = this.context.workspaces.forUri(vscode.Uri.file(file));
     if (!files || !isWatchedPath(files.rel(file))) return;
     if (!existsSync(file)) {
@@ -174,7 +193,7 @@ export class EditReview extends Disposable implements Baselines {
       this.takeBaseline(file, 'watcher');
       return false;
     }
-    if (!this.baselines.has(file) && !this.pending.has(file)) {
+    if (!this.hasBaseline(file) && !this.pending.has(file)) {
       if (created) this.baselines.set(file, { record: null, at: Date.now() });
       else if (previous) this.baselines.set(file, { record: previous, at: Date.now() });
     }
@@ -191,9 +210,11 @@ export class EditReview extends Disposable implements Baselines {
     // Gone again, or a link (never followed): deletes are the loss tracker's.
     if (!info?.isFile()) return;
     const after = await hashFile(file, true);
-    const baseline = this.baselines.get(file);
+    const baseline = this.hasBaseline(file) ? this.baselines.get(file) : undefined;
     const before = baseline?.record ?? undefined;
     const waiting = this.review.current().edits.find((e) => e.path === file);
+    // The same write reported twice (a folder walked after its files were reported): nothing new.
+    if (waiting && waiting.after.hash === after.hash) return;
     if (before && before.id === after.hash) {
       // The agent put the file back as it was: nothing is left to review.
       if (waiting) this.review.removeEdit(waiting.id);

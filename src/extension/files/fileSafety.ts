@@ -1,9 +1,11 @@
+import { lstat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../core/ledger/entry';
 import type { SnapshotRecord } from '../../core/snapshots/snapshotModel';
 import type { WillEvaluateRequest } from '../broker/brokerHost';
 import { Disposable } from '../disposable';
 import { AgentActivity } from './agentActivity';
+import { filesUnder } from './diskWalk';
 import { EditReview } from './editReview';
 import { FileCommands } from './fileCommands';
 import type { CommandOutcome, FileActions } from './fileCommands';
@@ -22,6 +24,9 @@ import { SnapshotParticipants } from './snapshotParticipants';
 import { SnapshotRetention } from './snapshotRetention';
 import { WorkspaceFilesRegistry } from './workspaceStores';
 import type { WorkspaceFiles } from './workspaceStores';
+
+/** A new folder's files are looked at one by one up to this many (a clone or an unpacked archive is larger). */
+const MAX_NEW_FOLDER_FILES = 2_000;
 
 /**
  * The file safety net (issue #9): snapshots before the editor deletes, moves or saves protected files,
@@ -79,10 +84,18 @@ export class FileSafety extends Disposable implements FileActions {
       return files?.latestFor(files.rel(uri.fsPath));
     };
     this.register(watcher.onDidDelete((uri) => this.losses.deleted(uri)));
-    this.register(watcher.onDidCreate((uri) => {
+    const created = (uri: vscode.Uri): void => {
       this.losses.created(uri);
       this.edits.diskChanged(uri, undefined, true);
       this.rolling.changed(uri);
+    };
+    this.register(watcher.onDidCreate((uri) => {
+      created(uri);
+      // A new folder may be reported without the files written into it at once: walk it.
+      void lstat(uri.fsPath).then(async (info) => {
+        if (!info.isDirectory() || !this.context.workspaces.forUri(uri)) return;
+        for (const file of await filesUnder(uri.fsPath, MAX_NEW_FOLDER_FILES)) created(vscode.Uri.file(file));
+      }, () => undefined);
     }));
     this.register(watcher.onDidChange((uri) => {
       // The newest copy before this change: the emptied-file check and the review compare with it,

@@ -10,7 +10,7 @@ import { errorMessage, withTimeout } from './results';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-/** Quiet, deterministic user settings: no welcome page, no AI setup, a plain bash, persistent terminals off. */
+/** Quiet, deterministic user settings: no welcome page, no AI setup, a plain bash, persistent terminals off, no auto-save. */
 const USER_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -28,6 +28,9 @@ const USER_SETTINGS = {
   'terminal.integrated.gpuAcceleration': 'off',
   'window.restoreWindows': 'none',
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // Desktop VS Code's default; the web build code-server ships saves after a delay, which would save
+  // unsaved work a test means to keep unsaved.
+  'files.autoSave': 'off',
 };
 
 export const TIMEOUTS = { serverListening: 30_000, workbenchRestored: 90_000 } as const;

@@ -197,9 +197,6 @@ export const tests: UiTest[] = [
       const home = path.join(path.dirname(workbench.workspace), 'home');
       const stateRoot = airlockStateDir({ ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, '.local', 'state') });
       await until('the broker', () => findBrokers(workbench.workspace, stateRoot).length > 0, 30_000);
-      // Unsaved work must stay unsaved while the test looks at it, whatever the build's auto-save default.
-      fs.mkdirSync(path.join(workbench.workspace, '.vscode'), { recursive: true });
-      fs.writeFileSync(path.join(workbench.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'files.autoSave': 'off' }));
       const file = path.join(workbench.workspace, 'notes.md');
       const before = '# Notes\n\nKeep the backups for 30 days.\n';
       const after = '# Notes\n\nBackups are not needed.\n';
