@@ -5,12 +5,16 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { isIdentityCredential, isSecretPath } from '../../src/core/rules/secretFiles';
 import type { Fixture } from './support/engineFixture';
-import { assertAllowed, assertStopped, hasRule, makeFixture } from './support/engineFixture';
+import { assertAllowed, assertStopped, hasRule, makeFixture, sharedEngine } from './support/engineFixture';
+import type { Engine } from '../../src/core/engine';
 
 let fixture: Fixture;
 
+let engine: Engine;
+
 before(async () => {
   fixture = await makeFixture();
+  engine = await sharedEngine();
 });
 
 after(() => fixture.dispose());
@@ -32,6 +36,15 @@ void describe('secrets pack', () => {
       assertStopped(fixture, command, { rule: 'secrets.read.credential', level: 'high' });
     });
   }
+
+  void it("asks before the agent's file tool reads a private credential, as the shell does", () => {
+    const context = fixture.context();
+    const key = engine.analyze({ kind: 'fileRead', file: `${fixture.home}/.ssh/id_ed25519` }, context);
+    assert.equal(key.reasons[0]?.rule, 'secret.read.credential');
+    assert.equal(key.level, 'high');
+    const env = engine.analyze({ kind: 'fileRead', file: '.env' }, context);
+    assert.ok(env.score > 0 && env.score < 50);
+  });
 
   const quiet = ['cat README.md', 'cat .env.example', 'env FOO=1 node app.js', 'grep -r TODO src', 'cat ~/.ssh/id_ed25519.pub', 'export FOO=1'];
   for (const command of quiet) {

@@ -3,6 +3,7 @@ import type { FileDeleteAction, FileReadAction } from '../action';
 import type { AnalysisContext } from '../context/analysisContext';
 import { deletionFinding } from '../rules/deletion';
 import { placeOf } from '../rules/places';
+import { isIdentityCredential } from '../rules/secretFiles';
 import type { Finding } from '../rules/rule';
 import { protectedReason } from '../rules/tamperPack';
 import type { Target } from '../rules/targets';
@@ -36,9 +37,13 @@ export function fileDeleteFindings(written: string, cwd: string, context: Analys
 /**
  * Reads change nothing, so they stay below any threshold; a read of a file that holds secrets is
  * still scored, so that the ledger shows it (redacted) and a policy rule on `secret.read` can ask.
+ * A user's own credentials (private keys, password hashes, cloud logins) are asked about, as they are
+ * when read through the shell: no routine task needs their text, and what the agent reads can leave
+ * the machine with its transcript.
  */
 export function assessFileRead(action: FileReadAction, context: AnalysisContext): Assessment {
   const path = absolutePath(action.file, action.cwd ?? context.cwd, context);
   if (!isSecretFile(path)) return assessmentOf([]);
+  if (isIdentityCredential(path)) return assessmentOf([{ rule: 'secret.read.credential', score: 50, message: `reads ${shownPath(path, context)}, a private credential: no routine task needs its text` }]);
   return assessmentOf([{ rule: 'secret.read', score: 30, message: `reads ${shownPath(path, context)}, which may hold keys or credentials` }]);
 }
