@@ -146,6 +146,7 @@ export class ExecutionObserver extends Disposable {
     }
     const risky = evaluation.policy.decision !== 'allow';
     const vouched = await this.witness.waitFor(observed.query, risky ? RISKY_GRACE_MS : ALLOWED_GRACE_MS, observed.ended);
+    this.log.debug(`${observed.where}: ${JSON.stringify(observed.commandLine)} started (${evaluation.policy.decision}); ${vouched ? 'a guard asked first' : 'no guard asked'}`);
     // A task's shell also reports its command as a terminal execution: the task's own event speaks for it.
     if (vouched || (observed.kind === 'terminal' && shellPid !== undefined && this.taskShells.has(shellPid))) return;
     let stopped = false;
