@@ -37,6 +37,13 @@ void describe('secrets pack', () => {
     });
   }
 
+  // Near misses: not a key's text (a note, a public key's backup, a search pattern, attributes only).
+  for (const command of ['cat ~/.ssh/README.md', 'cat ~/.ssh/id_ed25519.pub.backup', 'cat ~/.ssh/config', 'less -p ~/.ssh/id_rsa README.md', 'cp --attributes-only ~/.ssh/id_rsa copy']) {
+    void it(`does not ask: ${command}`, () => {
+      assertAllowed(fixture, command, 'secrets.read.credential');
+    });
+  }
+
   void it("asks before the agent's file tool reads a private credential, as the shell does", () => {
     const context = fixture.context();
     const key = engine.analyze({ kind: 'fileRead', file: `${fixture.home}/.ssh/id_ed25519` }, context);

@@ -24,9 +24,12 @@ export function isSecretPath(path: string): boolean {
  * private keys, password hashes, password stores, cloud and Git login files. No routine task needs
  * their text, and text an agent reads goes into its transcript, which leaves the machine.
  */
-const IDENTITY_CREDENTIALS = /(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|\.ssh\/(?!(known_hosts|authorized_keys|config)(\.old)?$)[^/]+|etc\/(shadow|gshadow|master\.passwd)|\.gnupg\/(private-keys-v1\.d(\/.*)?|secring\.gpg)|\.password-store(\/.*)?|[^/]+\.kdbx|\.aws\/credentials|\.config\/gcloud\/.+|\.azure\/.+|\.netrc|\.git-credentials)$/;
+const IDENTITY_CREDENTIALS = /(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|\.ssh\/[^/]+|etc\/(shadow|gshadow|master\.passwd)|\.gnupg\/(private-keys-v1\.d(\/.*)?|secring\.gpg)|\.password-store(\/.*)?|[^/]+\.kdbx|\.aws\/credentials|\.config\/gcloud\/.+|\.azure\/.+|\.netrc|\.git-credentials)$/;
+// In `~/.ssh`, a private key may have any name (`deploy_key`, `github`), but not these: public keys,
+// the client's own settings and lists, and notes or backups of them.
+const SSH_NOT_KEYS = /(^|\/)\.ssh\/(.*\.pub(\.[^/]*)?|(known_hosts|authorized_keys\d?|config|environment|rc|agent[^/]*)(\.[^/]*)?|[^/]+\.(md|txt|log|json|ya?ml|conf|cfg|sh))$/;
 
 export function isIdentityCredential(path: string): boolean {
   const clean = path.replace(/^["']|["']$/g, '').replace(/\/+$/, '');
-  return !/\.pub$/.test(clean) && IDENTITY_CREDENTIALS.test(clean);
+  return !/\.pub$/.test(clean) && !SSH_NOT_KEYS.test(clean) && IDENTITY_CREDENTIALS.test(clean);
 }

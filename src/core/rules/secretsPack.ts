@@ -2,6 +2,7 @@ import type { Invocation } from '../shell/ir';
 import { argValues } from '../shell/ir';
 import { literalOutput } from '../shell/literalOutput';
 import { parseArgs } from '../shell/options';
+import type { OptionSpec } from '../shell/options';
 import type { Finding, Rule, RulePack } from './rule';
 import { isIdentityCredential, isSecretFolder, isSecretPath } from './secretFiles';
 
@@ -66,6 +67,31 @@ function pipedSecret(invocation: Invocation, depth = 0): string | undefined {
 /** Programs that move or link a file without showing or copying its text. */
 const RELOCATORS = new Set(['mv', 'ln', 'link']);
 
+/**
+ * Options of common readers that take a value: a path given as one is not read (`less -p
+ * ~/.ssh/id_rsa` searches for that text). `grep -f FILE` does read FILE, so `-f` is not listed.
+ */
+const VALUE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  less: { shortWithValue: 'bhjopPtTxyz', longWithValue: ['pattern', 'log-file', 'tag', 'tabs', 'prompt', 'shift'] },
+  head: { shortWithValue: 'nc', longWithValue: ['lines', 'bytes'] },
+  tail: { shortWithValue: 'ncs', longWithValue: ['lines', 'bytes', 'pid', 'sleep-interval', 'max-unchanged-stats'] },
+  grep: { shortWithValue: 'eABCmdD', longWithValue: ['regexp', 'after-context', 'before-context', 'context', 'max-count', 'label', 'include', 'exclude', 'exclude-dir', 'devices', 'directories'] },
+  sort: { shortWithValue: 'kotST', longWithValue: ['key', 'output', 'field-separator', 'buffer-size', 'temporary-directory'] },
+  cut: { shortWithValue: 'bcdf', longWithValue: ['bytes', 'characters', 'delimiter', 'fields'] },
+  cp: { shortWithValue: 'St', longWithValue: ['target-directory', 'suffix', 'backup'] },
+};
+
+/** Whether the program reads the text of `path` (not just its name, attributes or a search for it). */
+function readsText(invocation: Invocation, path: string): boolean {
+  const args = argValues(invocation);
+  if (invocation.redirects.some((redirect) => redirect.op === '<' && redirect.target.value === path)) return true;
+  if (!args.includes(path)) return true;
+  // `cp --attributes-only` copies owner and mode, not content.
+  if (invocation.name === 'cp' && args.includes('--attributes-only')) return false;
+  const spec = VALUE_OPTIONS[invocation.name];
+  return spec === undefined || parseArgs(args, spec).operands.includes(path);
+}
+
 const secretRead: Rule = {
   id: 'secrets.read',
   programs: [...READERS, ...ENV_DUMPERS],
@@ -73,7 +99,7 @@ const secretRead: Rule = {
   check({ invocation }): Finding | undefined {
     const secret = readsSecret(invocation);
     if (!secret) return undefined;
-    if (isIdentityCredential(secret) && !RELOCATORS.has(invocation.name)) {
+    if (isIdentityCredential(secret) && !RELOCATORS.has(invocation.name) && readsText(invocation, secret)) {
       return { rule: 'secrets.read.credential', score: 50, message: `${invocation.name} reads ${secret}, a private credential: no routine task needs its text, and what the agent reads can leave this machine with its transcript` };
     }
     return { rule: 'secrets.read', score: 25, message: `${invocation.name} reads ${secret}: recorded as secret access` };
