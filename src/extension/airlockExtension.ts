@@ -58,9 +58,9 @@ export class AirlockExtension extends Disposable {
       this.log.warn(`the agent hook launcher could not be updated: ${String(error)}`);
     }
     // Terminals created from now on carry the shell guard (a second layer behind the agent hooks).
-    this.register(new TerminalGuard(context, this.log));
+    const terminalGuard = this.register(new TerminalGuard(context, this.log));
     // What ran in terminals and tasks without a guard seeing it first: recorded, and stopped if risky.
-    this.register(new ExecutionObserver(this.brokerHost.broker, this.log));
+    this.register(new ExecutionObserver(this.brokerHost.broker, this.log, (terminal) => terminalGuard.noticeUnguarded(terminal)));
     this.log.info('Airlock activated');
   }
 

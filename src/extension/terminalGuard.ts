@@ -2,32 +2,57 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GuardShell } from '../host/shellGuard/guardProtocol';
+import { isGuardShell } from '../host/shellGuard/guardProtocol';
 import { guardSnippet } from '../host/shellGuard/guardSnippet';
+import { fishQuote } from '../host/shellGuard/snippetText';
+import { zshStartupFiles } from '../host/shellGuard/zshStartupFiles';
 import { writeShims } from '../host/shims/pathShims';
 import { Disposable } from './disposable';
+import { RcLineOffer } from './rcLineOffer';
 
 const SETTING = 'airlock.guards.shellGuard';
 const SHIMS_SETTING = 'airlock.guards.pathShims';
+/** What XDG says to assume when XDG_DATA_DIRS is unset; prepending to nothing would drop it. */
+const XDG_DATA_DIRS_DEFAULT = '/usr/local/share:/usr/share';
+const VARIABLES = ['PROMPT_COMMAND', 'BASH_ENV', 'ZDOTDIR', 'AIRLOCK_USER_ZDOTDIR', 'XDG_DATA_DIRS', 'PATH', 'AIRLOCK_WORKSPACE'];
+
+interface GuardFiles {
+  readonly snippets: Record<GuardShell, string>;
+  /** Stands in for the user's ZDOTDIR (see zshStartupFiles). */
+  readonly zdotdir: string;
+  /** Holds fish/vendor_conf.d/airlock-guard.fish, which fish reads from every XDG_DATA_DIRS entry. */
+  readonly fishData: string;
+}
 
 /**
  * Puts the shell guard into the terminals VS Code creates, through the extension's environment
- * variable collection (../shared/research/vscode_api.md 1.2, 1.5):
+ * variable collection (../shared/research/vscode_api.md 1.2, 1.5), beside VS Code's own shell
+ * integration, which keeps working:
  * - interactive bash: a PROMPT_COMMAND prefix applied by VS Code's shell integration script, after
  *   the user's rc files; VS Code evaluates it before the first prompt, so the guard is loaded before
  *   the first command and chains itself with VS Code's own DEBUG trap;
  * - bash -c and shell tasks: BASH_ENV, applied when the process is created, so task terminals (which
- *   get no shell integration) are guarded too.
- * zsh and fish have no variable VS Code evaluates for us without swapping ZDOTDIR or XDG_DATA_DIRS,
- * which would break VS Code's own injection; for them `airlock shell-init zsh|fish` gives the rc line.
- * PATH shims (a folder prepended to PATH) catch high-risk programs started by scripts and process tasks.
- * A terminal opened before Airlock activated is not guarded until it is relaunched.
+ *   get no shell integration) are guarded too;
+ * - zsh, interactive and -c: ZDOTDIR pointing at a folder whose startup files source the user's own
+ *   and then the guard; VS Code's zsh integration, itself a ZDOTDIR swap, takes that folder for the
+ *   user's and sources it in turn (zshStartupFiles says how the three fit);
+ * - fish: a vendor_conf.d file in a folder prepended to XDG_DATA_DIRS (VS Code injects fish through
+ *   --init-command, so both load), which loads the guard in interactive sessions.
+ * Where a terminal still runs commands no guard saw (its startup went another way), the person is
+ * offered the rc line instead (RcLineOffer). PATH shims (a folder prepended to PATH) catch high-risk
+ * programs started by scripts and process tasks. A terminal opened before Airlock activated is not
+ * guarded until it is relaunched.
  */
 export class TerminalGuard extends Disposable {
+  private files: GuardFiles | undefined;
+  private readonly rcOffer: RcLineOffer;
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
+    this.rcOffer = new RcLineOffer(context.globalState, log);
     this.register(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(SETTING) || event.affectsConfiguration(SHIMS_SETTING)) this.apply();
@@ -42,31 +67,51 @@ export class TerminalGuard extends Disposable {
     super.dispose();
   }
 
+  /**
+   * A terminal ran a command that no guard saw, and its guard never spoke: the injection did not
+   * take there. If it runs a shell the guard knows, offer the rc line that loads the guard.
+   */
+  noticeUnguarded(terminal: vscode.Terminal): void {
+    if (!this.files || !this.on(SETTING)) return;
+    const options = terminal.creationOptions as vscode.TerminalOptions;
+    const shell = path.basename(terminal.state.shell ?? options.shellPath ?? vscode.env.shell ?? '');
+    if (isGuardShell(shell)) this.rcOffer.offer(shell, this.files.snippets[shell]);
+  }
+
+  /** Only the user's own settings may switch a layer off: a workspace can tighten, never loosen. */
+  private on(name: string): boolean {
+    return vscode.workspace.getConfiguration().inspect<boolean>(name)?.globalValue !== false;
+  }
+
   private apply(): void {
-    // Only the user's own settings may switch a layer off: a workspace can tighten, never loosen.
-    const on = (name: string): boolean => vscode.workspace.getConfiguration().inspect<boolean>(name)?.globalValue !== false;
     this.unset();
     try {
       const command = this.cliCommand();
-      if (on(SETTING)) {
-        const files = this.writeSnippets(command);
-        const env = this.context.environmentVariableCollection;
+      const env = this.context.environmentVariableCollection;
+      if (this.on(SETTING)) {
+        const files = this.writeFiles(command);
+        this.files = files;
         // The file path is quoted for the shell: global storage paths may hold spaces.
-        const source = `. '${files.bash.replace(/'/g, `'\\''`)}'`;
+        const source = `. '${files.snippets.bash.replace(/'/g, `'\\''`)}'`;
         env.prepend('PROMPT_COMMAND', `[ -n "\${__airlock_guard_loaded-}" ] || ${source};`, { applyAtShellIntegration: true, applyAtProcessCreation: false });
-        env.replace('BASH_ENV', files.bash, { applyAtProcessCreation: true });
-        this.log.info(`shell guard injected into new bash terminals (${files.bash})`);
-        this.offerRcLine(files);
+        env.replace('BASH_ENV', files.snippets.bash, { applyAtProcessCreation: true });
+        env.replace('ZDOTDIR', files.zdotdir, { applyAtProcessCreation: true });
+        // The user's own ZDOTDIR, when they have one, is where the stand-in folder finds their files.
+        if (process.env.ZDOTDIR && path.resolve(process.env.ZDOTDIR) !== files.zdotdir) env.replace('AIRLOCK_USER_ZDOTDIR', process.env.ZDOTDIR);
+        if (process.env.XDG_DATA_DIRS) env.prepend('XDG_DATA_DIRS', `${files.fishData}${path.delimiter}`, { applyAtProcessCreation: true });
+        else env.replace('XDG_DATA_DIRS', `${files.fishData}${path.delimiter}${XDG_DATA_DIRS_DEFAULT}`, { applyAtProcessCreation: true });
+        this.log.info(`shell guard injected into new bash, zsh and fish terminals (${path.dirname(files.snippets.bash)})`);
       } else {
+        this.files = undefined;
         this.log.info('shell guard off (airlock.guards.shellGuard)');
       }
       // Commands run outside any git repository are recorded in this window's workspace ledger.
       const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-      if (folder) this.context.environmentVariableCollection.replace('AIRLOCK_WORKSPACE', folder.uri.fsPath);
-      if (on(SHIMS_SETTING)) {
+      if (folder) env.replace('AIRLOCK_WORKSPACE', folder.uri.fsPath);
+      if (this.on(SHIMS_SETTING)) {
         const dir = writeShims(path.join(this.context.globalStorageUri.fsPath, 'shims'), command);
         // Process creation only: applied once, so the prefix is not doubled (microsoft/vscode#205058).
-        this.context.environmentVariableCollection.prepend('PATH', `${dir}${path.delimiter}`, { applyAtProcessCreation: true });
+        env.prepend('PATH', `${dir}${path.delimiter}`, { applyAtProcessCreation: true });
         this.log.info(`PATH shims for high-risk programs in new terminals (${dir})`);
       } else {
         this.log.info('PATH shims off (airlock.guards.pathShims)');
@@ -76,29 +121,8 @@ export class TerminalGuard extends Disposable {
     }
   }
 
-  /**
-   * zsh and fish cannot be injected without breaking VS Code's own integration, so when one of them is
-   * the default shell the person is offered the rc line once (sourcing the snippet file this extension
-   * keeps current). Nothing is written to their rc files.
-   */
-  private offerRcLine(files: Record<GuardShell, string>): void {
-    const shell = path.basename(vscode.env.shell || '');
-    if (shell !== 'zsh' && shell !== 'fish') return;
-    const key = `airlock.shellGuard.rcLineOffered.${shell}`;
-    if (this.context.globalState.get<boolean>(key)) return;
-    const file = files[shell].replace(/'/g, shell === 'zsh' ? `'\\''` : `\\'`);
-    const line = shell === 'zsh' ? `[ -r '${file}' ] && source '${file}'` : `test -r '${file}'; and source '${file}'`;
-    const where = shell === 'zsh' ? '~/.zshrc (and ~/.zshenv, for zsh -c)' : '~/.config/fish/config.fish';
-    void vscode.window
-      .showInformationMessage(`Airlock guards bash terminals by itself. To guard ${shell} terminals too, add this line to ${where}: ${line}`, 'Copy Line', 'Not Now')
-      .then(async (choice) => {
-        if (choice === 'Copy Line') await vscode.env.clipboard.writeText(line);
-        if (choice) await this.context.globalState.update(key, true);
-      });
-  }
-
   private unset(): void {
-    for (const name of ['PROMPT_COMMAND', 'BASH_ENV', 'PATH', 'AIRLOCK_WORKSPACE']) this.context.environmentVariableCollection.delete(name);
+    for (const name of VARIABLES) this.context.environmentVariableCollection.delete(name);
   }
 
   /** How snippets and shims start this extension's own CLI. */
@@ -108,15 +132,23 @@ export class TerminalGuard extends Disposable {
     return process.versions.electron ? ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', process.execPath, cli] : [process.execPath, cli];
   }
 
-  /** Writes one snippet per shell into global storage; they name this extension's own CLI. */
-  private writeSnippets(command: readonly string[]): Record<GuardShell, string> {
+  /** Writes the snippets, the zsh stand-in folder and the fish vendor file into global storage. */
+  private writeFiles(command: readonly string[]): GuardFiles {
     const dir = path.join(this.context.globalStorageUri.fsPath, 'shell-guard');
     mkdirSync(dir, { recursive: true });
-    const files = {} as Record<GuardShell, string>;
+    const snippets = {} as Record<GuardShell, string>;
     for (const shell of ['bash', 'zsh', 'fish'] as const) {
-      files[shell] = path.join(dir, `guard.${shell}`);
-      writeFileSync(files[shell], guardSnippet(shell, { command }));
+      snippets[shell] = path.join(dir, `guard.${shell}`);
+      writeFileSync(snippets[shell], guardSnippet(shell, { command }));
     }
-    return files;
+    const zdotdir = path.join(dir, 'zdotdir');
+    mkdirSync(zdotdir, { recursive: true });
+    for (const [name, text] of Object.entries(zshStartupFiles(zdotdir, snippets.zsh))) writeFileSync(path.join(zdotdir, name), text);
+    const fishData = path.join(dir, 'xdg-data');
+    const vendor = path.join(fishData, 'fish', 'vendor_conf.d');
+    mkdirSync(vendor, { recursive: true });
+    // Only interactive sessions: a fish script must not mark its children as already checked.
+    writeFileSync(path.join(vendor, 'airlock-guard.fish'), `# Airlock shell guard, loaded by fish from XDG_DATA_DIRS. Written by the extension.\nstatus is-interactive; and source ${fishQuote(snippets.fish)}\n`);
+    return { snippets, zdotdir, fishData };
   }
 }

@@ -82,7 +82,8 @@ export class Sandbox {
   }
 
   dispose(): void {
-    rmSync(this.root, { recursive: true, force: true });
+    // A fish started with a fresh home generates completions in the background for a moment.
+    rmSync(this.root, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 }
 
@@ -103,11 +104,12 @@ const STATUS_PROBE: Record<ShellName, string> = {
  * Types `lines` into a guarded interactive shell, each followed by a probe that prints its exit code.
  * Input is written up front; the shell reads it line by line through its line editor, as typed.
  */
-export function runInteractive(sandbox: Sandbox, shell: ShellName, lines: readonly string[], options: { probe?: boolean; before?: readonly string[]; start?: string; env?: NodeJS.ProcessEnv } = {}): Transcript {
+export function runInteractive(sandbox: Sandbox, shell: ShellName, lines: readonly string[], options: { probe?: boolean; before?: readonly string[]; start?: string; env?: NodeJS.ProcessEnv; noSource?: boolean } = {}): Transcript {
   const probe = options.probe ?? true;
   // fish's default prompt runs git in a repository on every line; a plain prompt keeps tests quick.
   const setup = shell === 'fish' ? ["function fish_prompt; echo '> '; end"] : [];
-  const typed = [`source ${sandbox.guardFile(shell)}`, ...setup, ...(options.before ?? []), ...lines.flatMap((line) => (probe ? [line, STATUS_PROBE[shell]] : [line])), 'exit'];
+  // noSource: the shell loads the guard by itself, from the startup files its environment names.
+  const typed = [...(options.noSource ? [] : [`source ${sandbox.guardFile(shell)}`]), ...setup, ...(options.before ?? []), ...lines.flatMap((line) => (probe ? [line, STATUS_PROBE[shell]] : [line])), 'exit'];
   const result = spawnSync('script', ['-qec', options.start ?? START[shell], '/dev/null'], {
     cwd: sandbox.work,
     env: options.env ?? sandbox.env,

@@ -62,6 +62,8 @@ export class ExecutionObserver extends Disposable {
   constructor(
     private readonly broker: ApprovalBroker,
     private readonly log: vscode.LogOutputChannel,
+    /** Told of a terminal that ran a command no guard saw, whose guard never spoke either. */
+    private readonly onUnguardedTerminal: (terminal: vscode.Terminal) => void = () => undefined,
   ) {
     super();
     this.report = this.register(new UnguardedReport(broker, log));
@@ -159,6 +161,7 @@ export class ExecutionObserver extends Disposable {
     if ('error' in ledger) this.log.warn(`the ledger entry for ${observed.where}'s command could not be written: ${ledger.error}`);
     this.log.info(`${observed.where}: ${JSON.stringify(observed.commandLine)} ran without a guard seeing it first (${how})`);
     if (observed.guardMissing && observed.terminal) this.report.guardMissing(observed.terminal, observed.where, observed.commandLine);
+    else if (observed.terminal) this.onUnguardedTerminal(observed.terminal);
     if (risky) this.report.unguarded({ request, evaluation, where: observed.where, stopped, runAgain: observed.runAgain });
   }
 

@@ -46,10 +46,15 @@ if not set -q __airlock_guard_loaded
         commandline -f execute
     end
 
-    for mode in default insert
-        bind -M $mode \r __airlock_enter 2>/dev/null
-        bind -M $mode \n __airlock_enter 2>/dev/null
+    # Before every prompt, as switching key bindings (fish_vi_key_bindings in config.fish, which
+    # runs after this file when it comes from vendor_conf.d) starts from a clean set.
+    function __airlock_bind --on-event fish_prompt
+        for mode in default insert
+            bind -M $mode \r __airlock_enter 2>/dev/null
+            bind -M $mode \n __airlock_enter 2>/dev/null
+        end
     end
+    __airlock_bind
 end
 `;
 }
