@@ -10,6 +10,7 @@ import { brokerShellTests } from './brokerShellTests';
 import { injectionTests } from './injectionShellTests';
 import type { ShellName } from './shellSession';
 import { CLI, runInteractive, runNonInteractive, Sandbox, shellInstalled } from './shellSession';
+import { writeShims } from '../../src/host/shims/pathShims';
 
 interface ShellTest {
   readonly name: string;
@@ -199,14 +200,34 @@ function shimTests(): ShellTest[] {
     {
       name: 'shims: allowed programs run for real with their output and exit code, never the shim again',
       run: (sandbox) => {
-        const result = run(sandbox, 'git --version; echo "git-exit=$?"; rm "$HOME/victim/absent" 2>/dev/null; echo "rm-exit=$?"; command -v rm');
+        const result = run(sandbox, 'git tag --list; git --version; echo "git-exit=$?"; rm "$HOME/victim/absent" 2>/dev/null; echo "rm-exit=$?"; command -v rm');
         assert.match(result.stdout, /^git version \d/m, JSON.stringify(result));
         assert.match(result.stdout, /git-exit=0/, JSON.stringify(result));
         // The real rm ran and failed the way rm fails on a missing file (1), not 126 or 127.
         assert.match(result.stdout, /rm-exit=1/, JSON.stringify(result));
         assert.equal(result.stdout.trim().split('\n').pop(), join(sandbox.shimDir(), 'rm'), 'the shim is first on PATH');
         const entries = sandbox.ledger().filter((entry) => entry.source === 'shim');
-        assert.ok(entries.some((entry) => entry.action?.command === 'git --version' && entry.outcome === 'allowed'), JSON.stringify(entries));
+        assert.ok(entries.some((entry) => entry.action?.command === 'git tag --list' && entry.outcome === 'allowed'), JSON.stringify(entries));
+      },
+    },
+    {
+      name: 'shims: read-only git queries (what prompts run) go straight to git; -c, --output and writes still ask; a second shim folder does not loop',
+      run: (sandbox) => {
+        const copy = join(sandbox.root, 'shims-copy');
+        writeShims(copy, [process.execPath, CLI]);
+        const reads = 'git rev-parse --is-inside-work-tree; git -C . --no-optional-locks status --porcelain; git config --get-regexp nothing; git symbolic-ref HEAD';
+        const asks = 'git -c core.pager=cat status; git diff --output=diff.txt; git config user.name tester; git symbolic-ref HEAD refs/heads/other';
+        for (const path of [`${sandbox.shimDir()}:${sandbox.env.PATH}`, `${sandbox.shimDir()}:${copy}:${sandbox.env.PATH}`]) {
+          const result = spawnSync('/bin/sh', ['-c', `${reads}; echo reads-done; ${asks}; echo asks-done`], { cwd: sandbox.work, env: { ...sandbox.env, PATH: path }, encoding: 'utf8', timeout: 60_000 });
+          assert.match(result.stdout, /^true$/m, JSON.stringify(result));
+          assert.match(result.stdout, /^refs\/heads\/\w+$/m, JSON.stringify(result));
+          assert.match(result.stdout, /asks-done/, JSON.stringify(result));
+        }
+        const asked = sandbox.ledger().filter((entry) => entry.source === 'shim').map((entry) => entry.action?.command ?? '');
+        assert.ok(!asked.some((command) => /rev-parse|--porcelain|nothing|^git symbolic-ref HEAD$/.test(command)), `a read-only query asked: ${JSON.stringify(asked)}`);
+        for (const command of ["git -c core.pager=cat status", 'git diff --output=diff.txt', 'git config user.name tester', 'git symbolic-ref HEAD refs/heads/other']) {
+          assert.equal(asked.filter((c) => c === command).length, 2, `${command} did not ask (twice, once per PATH): ${JSON.stringify(asked)}`);
+        }
       },
     },
   ];

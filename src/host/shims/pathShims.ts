@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, readdirSync, readSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { posixQuote } from '../shellGuard/snippetText';
+import { gitFastPath } from './gitFastPath';
 
 /** High-risk programs that get a shim (DESIGN.md "PATH shims"). */
 export const SHIMMED_PROGRAMS = [
@@ -15,13 +16,15 @@ export const SHIM_MARKER = '# airlock-path-shim';
 /**
  * The shim for one program: asks Airlock with its full argv (stdin untouched), then replaces itself
  * with the real program Airlock found later on PATH. No answer, a deny, or no real program: the shim
- * exits with the guard's status (126 denied, 127 not found) and nothing runs.
+ * exits with the guard's status (126 denied, 127 not found) and nothing runs. git's read-only
+ * queries, which prompts run all the time, go straight through (gitFastPath.ts).
  */
 export function shimScript(program: string, command: readonly string[]): string {
   const cli = command.map(posixQuote).join(' ');
   return [
     '#!/bin/sh',
     SHIM_MARKER,
+    ...(program === 'git' ? [gitFastPath(SHIM_MARKER)] : []),
     `__airlock_real=$(${cli} guard --shim ${posixQuote(program)} -- "$@" </dev/null) || exit $?`,
     'exec "$__airlock_real" "$@"',
     '',
