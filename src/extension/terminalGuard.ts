@@ -93,7 +93,8 @@ export class TerminalGuard extends Disposable {
         this.files = files;
         // The file path is quoted for the shell: global storage paths may hold spaces.
         const source = `. '${files.snippets.bash.replace(/'/g, `'\\''`)}'`;
-        env.prepend('PROMPT_COMMAND', `[ -n "\${__airlock_guard_loaded-}" ] || ${source};`, { applyAtShellIntegration: true, applyAtProcessCreation: false });
+        // Loaded unless this shell loaded it already (an exported value came from outside: load anyway).
+        env.prepend('PROMPT_COMMAND', `[[ -n \${__airlock_guard_loaded-} && \${__airlock_guard_loaded@a} != *x* ]] || ${source};`, { applyAtShellIntegration: true, applyAtProcessCreation: false });
         env.replace('BASH_ENV', files.snippets.bash, { applyAtProcessCreation: true });
         env.replace('ZDOTDIR', files.zdotdir, { applyAtProcessCreation: true });
         // The user's own ZDOTDIR, when they have one, is where the stand-in folder finds their files.

@@ -174,6 +174,10 @@ function shellTests(shell: ShellName): ShellTest[] {
         const allowed = runNonInteractive(sandbox, shell, 'echo non-interactive-ok; exit 4');
         assert.equal(allowed.status, 4, JSON.stringify(allowed));
         assert.match(allowed.stdout, /non-interactive-ok/);
+        // The guard's own loaded-marker, set from outside, does not keep it out.
+        const marked = runNonInteractive(sandbox, shell, 'echo FIRST-RAN; rm -rf ~', { __airlock_guard_loaded: '1' });
+        assert.equal(marked.status, 126, JSON.stringify(marked));
+        assert.ok(sandbox.victimIntact(), JSON.stringify(marked));
       },
     });
   }

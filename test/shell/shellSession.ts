@@ -123,8 +123,8 @@ export function runInteractive(sandbox: Sandbox, shell: ShellName, lines: readon
 }
 
 /** Runs `shell -c line` non-interactively with the guard loaded the way a task terminal loads it. */
-export function runNonInteractive(sandbox: Sandbox, shell: 'bash' | 'zsh', line: string): { stdout: string; stderr: string; status: number | null } {
-  const env = { ...sandbox.env };
+export function runNonInteractive(sandbox: Sandbox, shell: 'bash' | 'zsh', line: string, extraEnv: NodeJS.ProcessEnv = {}): { stdout: string; stderr: string; status: number | null } {
+  const env = { ...sandbox.env, ...extraEnv };
   if (shell === 'bash') env.BASH_ENV = sandbox.guardFile('bash');
   else {
     // zsh reads $ZDOTDIR/.zshenv for every shell, -c included.

@@ -88,7 +88,8 @@ export class ExecutionObserver extends Disposable {
       resolve();
     }));
     try {
-      const commandLine = event.execution.commandLine.value;
+      // The line as it was run; VS Code sometimes reports it with the newline that ended it.
+      const commandLine = event.execution.commandLine.value.replace(/\s+$/, '');
       // The guard's own stand-in for a line it blocked as it was entered.
       if (!this.enabled || commandLine.trim() === '' || /^\s*__airlock_blocked\b/.test(commandLine)) return;
       const shellPid = await event.terminal.processId;

@@ -24,7 +24,10 @@ export function bashGuardSnippet(options: GuardSnippetOptions): string {
   const command = options.command.map(posixQuote).join(' ');
   return shellText`# Airlock shell guard for bash (airlock shell-init bash). A second layer, not a sandbox:
 # whoever types into this shell can switch it off; Airlock records when a guard goes missing.
-if [[ -z $\{__airlock_guard_loaded-} ]]; then
+# Loaded once per shell. A value from the environment (exported) is not this shell's: someone set it
+# to keep the guard out (__airlock_guard_loaded=1 bash -c ...), so the guard loads all the same.
+if [[ -z $\{__airlock_guard_loaded-} || $\{__airlock_guard_loaded@a} == *x* ]]; then
+builtin unset __airlock_guard_loaded
 __airlock_guard_loaded=1 __airlock_seq=0
 __airlock_cmd=(${command})
 

@@ -15,7 +15,10 @@ export function zshGuardSnippet(options: GuardSnippetOptions): string {
   const command = options.command.map(posixQuote).join(' ');
   return shellText`# Airlock shell guard for zsh (airlock shell-init zsh). A second layer, not a sandbox:
 # whoever types into this shell can switch it off; Airlock records when a guard goes missing.
-if [[ -z $\{__airlock_guard_loaded-} ]]; then
+# Loaded once per shell. A value from the environment (exported) is not this shell's: someone set it
+# to keep the guard out (__airlock_guard_loaded=1 zsh -c ...), so the guard loads all the same.
+if [[ -z $\{__airlock_guard_loaded-} || $\{(t)__airlock_guard_loaded} == *export* ]]; then
+builtin unset __airlock_guard_loaded
 typeset -g __airlock_guard_loaded=1 __airlock_seq=0 __airlock_reply= __airlock_message= __airlock_srv_pid= __airlock_srv_in= __airlock_srv_out=
 typeset -ga __airlock_cmd
 __airlock_cmd=(${command})

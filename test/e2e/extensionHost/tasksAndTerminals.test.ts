@@ -124,6 +124,8 @@ export const tests: HostTest[] = [
       const victim = makeVictim('victim-terminal');
       const config = vscode.workspace.getConfiguration('airlock');
       // Terminals opened while the guard is off carry no guard and no shims: only the observer sees them.
+      // (strictEnv does not keep the extension's environment out in VS Code 1.139.) This file runs after
+      // settings.test.ts, whose test reads the first settings change in the ledger.
       await config.update('guards.shellGuard', false, vscode.ConfigurationTarget.Global);
       await config.update('guards.pathShims', false, vscode.ConfigurationTarget.Global);
       const terminal = vscode.window.createTerminal({ name: 'unguarded', cwd: workspace() });
@@ -135,15 +137,11 @@ export const tests: HostTest[] = [
             resolve(event.shellIntegration);
           });
         });
-        const guard = await new Promise<string>((resolve) => {
-          const execution = integration.executeCommand('echo "guard=${__airlock_guard_loaded:-none}"');
-          void (async () => {
-            let text = '';
-            for await (const chunk of execution.read()) text += chunk;
-            resolve(text);
-          })();
-        });
-        assert.match(guard, /guard=none/, 'the terminal has a guard after all');
+        const marker = path.join(workspace(), 'guard-unguarded.txt');
+        integration.executeCommand(`echo "guard=\${__airlock_guard_loaded:-none} path=$PATH" > ${marker}`);
+        const guard = await until('the guard probe', () => (fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : undefined));
+        assert.match(guard, /guard=none/, `the terminal has a guard after all: ${guard}`);
+        assert.doesNotMatch(guard, /shims/, `the terminal has the shims after all: ${guard}`);
         const ended = new Promise<number | undefined>((resolve) => {
           const listener = vscode.window.onDidEndTerminalShellExecution((event) => {
             if (event.terminal !== terminal || !event.execution.commandLine.value.includes('victim-terminal')) return;
