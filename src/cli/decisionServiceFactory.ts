@@ -22,7 +22,8 @@ export function createDecisionService(options: DecisionServiceOptions = {}): Pro
     // Tells the hook loader (hookLoader.ts) that this run compiled the engine, so the code cache it
     // writes at exit covers the engine for the next call that decides locally.
     ((globalThis as { __airlockHookCompiled?: string[] }).__airlockHookCompiled ??= []).push('local');
-    return (await import('../host/engineLoader')).loadEngine();
+    // Deferred: tree-sitter starts only if the line needs a parse (most an agent runs do not).
+    return (await import('../host/engineLoader')).loadDeferredEngine();
   };
   return Promise.resolve(createBrokerDecisionService(loadEngine, { env, ...(options.onWarning ? { onWarning: options.onWarning } : {}) }));
 }

@@ -9,12 +9,13 @@ import type { RuleIndex } from './rules/packs';
 import type { Finding } from './rules/rule';
 import { TargetResolver } from './rules/targets';
 import { tamperSignals } from './rules/tamperPack';
-import { ParseBudgetExceeded } from './shell/bashParser';
-import type { BashParser } from './shell/bashParser';
+import { ParseBudgetExceeded, ParserNotLoaded } from './shell/bashParser';
+import type { ShellParser } from './shell/bashParser';
 import { ExtractionRun, DEFAULT_LIMITS } from './shell/extract';
 import { lenientCommands } from './shell/fallback';
 import type { Invocation, Word } from './shell/ir';
 import { literalWord } from './shell/ir';
+import { plainLine } from './shell/plainLine';
 import { Scope } from './shell/scope';
 import type { Signal } from './shell/signals';
 
@@ -28,8 +29,10 @@ const DRY_RUN = /^(--dry-?run(=(client|server|true|all))?|--dryrun|--what-if|--n
 /** Assesses one shell command line: parse, extract programs, run the rules, and sum up. */
 export class ShellAnalyzer {
   constructor(
-    private readonly parser: BashParser,
+    private readonly parser: ShellParser,
     private readonly rules: RuleIndex,
+    /** Off only in test/unit/plainLine.test.ts, which compares both paths on every corpus line. */
+    private readonly plainLines = true,
   ) {}
 
   analyze(command: string, cwd: string, context: AnalysisContext): Assessment {
@@ -39,6 +42,8 @@ export class ShellAnalyzer {
     try {
       return this.analyzeParsed(command, cwd, context);
     } catch (error) {
+      // Not a problem with the line: the deferred engine starts the parser and asks again.
+      if (error instanceof ParserNotLoaded) throw error;
       // Whatever went wrong, a line Airlock could not judge is not let through quietly.
       const budget = error instanceof ParseBudgetExceeded;
       return summarize([{
@@ -52,7 +57,12 @@ export class ShellAnalyzer {
   private analyzeParsed(command: string, cwd: string, context: AnalysisContext): Assessment {
     const scope = Scope.root(cwd, knownVariables(context, cwd));
     const run = new ExtractionRun(this.parser, DEFAULT_LIMITS);
-    run.script(command, scope, { via: [], depth: 0 });
+    const plain = this.plainLines ? plainLine(command) : undefined;
+    // A plain line is one simple command of literal words: what the walker does with its single
+    // command node (ExtractionRun.command: no assignments, redirects, input or variables to vary) is
+    // this call. Wrappers found in it (`bash -c ls`, `ssh host ls`) still parse their payloads.
+    if (plain) run.run(plain.words.map(literalWord), new Map(), [], scope, { via: [], depth: 0 }, plain.text);
+    else run.script(command, scope, { via: [], depth: 0 });
     const signals: readonly Signal[] = run.signals;
     if (signals.some((signal) => signal.kind === 'unparsed')) {
       // Also judge what the broken text was trying to do, as a person would read it.

@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import { BROKER_PROTOCOL_VERSION, frame, MAX_MESSAGE_BYTES, parseBrokerResponse } from '../protocol/brokerMessages';
 import type { BrokerRequest, BrokerResponse } from '../protocol/brokerMessages';
 import { BROKER_SOCKET_ENV, BROKER_TOKEN_ENV, findBrokers, NO_BROKER_ENV } from './broker/brokerRegistry';
-import type { Engine } from '../core/engine';
+import type { DeferredEngine, Engine } from '../core/engine';
 import type { DecideHooks, DecisionService, GuardAnswer, GuardRequest } from './decisionService';
 
 export interface BrokerClientOptions {
@@ -196,7 +196,7 @@ export function interpretResponse(message: BrokerResponse, id: string): Outcome 
  * and the engine are loaded only when it is needed: a bundle that imports this module initializes
  * them lazily, so a hook call the window answers never pays for them.
  */
-export function createBrokerDecisionService(loadEngine: () => Promise<Engine>, options: BrokerClientOptions = {}): BrokerDecisionService {
+export function createBrokerDecisionService(loadEngine: () => Promise<Engine | DeferredEngine>, options: BrokerClientOptions = {}): BrokerDecisionService {
   const local = async (): Promise<DecisionService> => {
     const { LocalDecisionService } = await import('./decisionService');
     return new LocalDecisionService(await loadEngine(), {

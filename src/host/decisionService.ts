@@ -1,6 +1,6 @@
 import type { Action } from '../core/action';
 import type { Assessment } from '../core/assessment';
-import type { Engine } from '../core/engine';
+import type { DeferredEngine, Engine } from '../core/engine';
 import type { Decider } from '../core/ledger/entry';
 import { policyDecisionRecord } from '../core/ledger/record';
 import { decide } from '../core/policy/decide';
@@ -63,7 +63,8 @@ export interface LocalDecisionOptions {
  */
 export class LocalDecisionService implements DecisionService {
   constructor(
-    private readonly engine: Engine,
+    /** Deferred in the agent hook, which mostly sees lines that never need the shell grammar. */
+    private readonly engine: Engine | DeferredEngine,
     private readonly options: LocalDecisionOptions = {},
   ) {}
 
@@ -72,7 +73,7 @@ export class LocalDecisionService implements DecisionService {
     const stateRoot = this.options.stateRoot !== undefined ? { stateRoot: this.options.stateRoot } : {};
     const workspace = loadWorkspacePolicy(request.cwd, stateRoot);
     for (const problem of workspace.problems) this.options.onWarning?.(problem);
-    const assessment = this.engine.analyze(request.action, createDiskContext(request.cwd, { productionMarkers: workspace.settings.productionMarkers }));
+    const assessment = await this.engine.analyze(request.action, createDiskContext(request.cwd, { productionMarkers: workspace.settings.productionMarkers }));
     const outcome = decide(assessment, workspace.policy, {
       action: request.action,
       source: request.source,

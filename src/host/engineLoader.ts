@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createEngine } from '../core/createEngine';
-import type { Engine } from '../core/engine';
+import { createDeferredEngine, createEngine } from '../core/createEngine';
+import type { DeferredEngine, Engine } from '../core/engine';
 
 const RUNTIME = 'tree-sitter.wasm';
 const GRAMMAR = 'tree-sitter-bash.wasm';
@@ -26,4 +26,15 @@ export async function loadEngine(wasmDir?: string): Promise<Engine> {
   const runtime = readFileSync(locate(RUNTIME, 'web-tree-sitter/tree-sitter.wasm', wasmDir));
   const bash = readFileSync(locate(GRAMMAR, 'tree-sitter-bash/tree-sitter-bash.wasm', wasmDir));
   return createEngine({ runtime, bash });
+}
+
+/**
+ * The engine for one-shot processes (the agent hook deciding locally): the files are found now, so a
+ * broken install still fails at creation, but read and started only when an action first needs a
+ * parse, which most lines an agent runs do not (src/core/shell/plainLine.ts).
+ */
+export function loadDeferredEngine(wasmDir?: string): DeferredEngine {
+  const runtime = locate(RUNTIME, 'web-tree-sitter/tree-sitter.wasm', wasmDir);
+  const bash = locate(GRAMMAR, 'tree-sitter-bash/tree-sitter-bash.wasm', wasmDir);
+  return createDeferredEngine(() => ({ runtime: readFileSync(runtime), bash: readFileSync(bash) }));
 }

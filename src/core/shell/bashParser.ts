@@ -15,6 +15,22 @@ export class ParseBudgetExceeded extends Error {
   }
 }
 
+/**
+ * Parsing was needed before the parser was started (DeferredBashParser). Not a verdict on the line:
+ * the caller starts the parser and analyzes again; the analyzer never turns this into a finding.
+ */
+export class ParserNotLoaded extends Error {
+  readonly reason = 'parser-not-loaded';
+  constructor() {
+    super('the shell parser has not been started');
+  }
+}
+
+/** What the walker needs from a parser: BashParser itself, or a DeferredBashParser in front of one. */
+export interface ShellParser {
+  withTree<T>(source: string, use: (root: SyntaxNode) => T, budgetMs?: number): T;
+}
+
 /** The two WebAssembly binaries tree-sitter needs; the host reads them from disk. */
 export interface BashGrammarBinaries {
   readonly runtime: Uint8Array;
@@ -27,7 +43,7 @@ export interface BashGrammarBinaries {
  * accepts every corpus command without throwing, recovers around syntax errors instead of failing the
  * whole line, and parses a typical command in about 10 microseconds.
  */
-export class BashParser {
+export class BashParser implements ShellParser {
   private constructor(private readonly parser: Parser) {}
 
   static async create(binaries: BashGrammarBinaries): Promise<BashParser> {
@@ -59,5 +75,31 @@ export class BashParser {
     } finally {
       tree.delete();
     }
+  }
+}
+
+/**
+ * A parser started only when a line first needs one: a hook call that decides locally on a plain
+ * line (shell/plainLine.ts) then never instantiates tree-sitter, about 16 ms of a 60 ms call.
+ * Parsing is synchronous and starting is not (WebAssembly), so before `load()` has finished,
+ * `withTree` throws ParserNotLoaded and the caller (createDeferredEngine) loads and asks again.
+ */
+export class DeferredBashParser implements ShellParser {
+  private parser: BashParser | undefined;
+  private loading: Promise<void> | undefined;
+
+  constructor(private readonly binaries: () => BashGrammarBinaries | Promise<BashGrammarBinaries>) {}
+
+  /** Starts the parser once; a failure is kept, so every later call fails the same way. */
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      this.parser = await BashParser.create(await this.binaries());
+    })();
+    return this.loading;
+  }
+
+  withTree<T>(source: string, use: (root: SyntaxNode) => T, budgetMs?: number): T {
+    if (!this.parser) throw new ParserNotLoaded();
+    return this.parser.withTree(source, use, budgetMs);
   }
 }

@@ -1,4 +1,4 @@
-import type { BashParser, SyntaxNode } from './bashParser';
+import type { ShellParser, SyntaxNode } from './bashParser';
 import type { Invocation, Redirect, Stdin, Word } from './ir';
 import { dynamicWord, literalWord, normalizeProgramName } from './ir';
 import { Scope } from './scope';
@@ -54,7 +54,7 @@ const SKIPPED = new Set(['comment', 'heredoc_body', 'heredoc_start', 'heredoc_en
 
 export class ShellExtractor {
   constructor(
-    private readonly parser: BashParser,
+    private readonly parser: ShellParser,
     private readonly limits: ExtractionLimits = DEFAULT_LIMITS,
   ) {}
 
@@ -80,9 +80,13 @@ export class ExtractionRun {
   private readonly branches: BranchValues[] = [];
   /** True while a command is judged again with another value of a variable. */
   private varying = false;
+  /** True while the parts of an `&&`/`||` list are walked. */
+  private inList = false;
+  /** Rare forms the script being walked may hold, so the walk only looks for them there. */
+  private forms = { coproc: false, namedDescriptors: false };
 
   constructor(
-    private readonly parser: BashParser,
+    private readonly parser: ShellParser,
     readonly limits: ExtractionLimits,
   ) {
     this.words = new WordResolver((node, scope) => this.nested(node, scope));
@@ -96,7 +100,15 @@ export class ExtractionRun {
       this.signal({ kind: 'limit', what: 'nesting', detail: `wrappers nested more than ${this.limits.maxDepth} deep` });
       return [];
     }
-    return this.parser.withTree(prepareSource(source), (root) => this.statement(root, scope, frame));
+    const text = prepareSource(source);
+    // Node text and field lookups cross into WebAssembly: look for the rare forms only in lines that have them.
+    const outer = this.forms;
+    this.forms = { coproc: text.includes('coproc'), namedDescriptors: /\{[A-Za-z_]\w*\}[<>]/.test(text) };
+    try {
+      return this.parser.withTree(text, (root) => this.statement(root, scope, frame));
+    } finally {
+      this.forms = outer;
+    }
   }
 
   signal(signal: Signal): void {
@@ -130,12 +142,16 @@ export class ExtractionRun {
     if ((node.type === 'while_statement' || node.type === 'c_style_for_statement') && spawnsForever(node)) {
       this.signal({ kind: 'spawn-loop', text: node.text.slice(0, 200) });
     }
-    if (BRANCHING.has(node.type) && !(node.type === 'list' && node.parent?.type === 'list')) {
+    // A list nested in a list (`a && b || c`) is one and-or list: its values merge once, at its end.
+    if (BRANCHING.has(node.type) && !(node.type === 'list' && this.inList)) {
       const branches = new BranchValues(scope);
       this.branches.push(branches);
+      const wasInList = this.inList;
+      this.inList = node.type === 'list';
       try {
         return node.type === 'for_statement' ? this.forLoop(node, scope, frame) : this.sequence(node, scope, frame);
       } finally {
+        this.inList = wasInList;
         this.branches.pop();
         branches.merge();
       }
@@ -175,7 +191,7 @@ export class ExtractionRun {
     const started: Invocation[] = [];
     const children = node.namedChildren.filter((child): child is SyntaxNode => child !== null);
     for (let index = 0; index < children.length; index++) {
-      const coprocess = coprocessAt(node, children, index);
+      const coprocess = this.forms.coproc ? coprocessAt(node, children, index) : undefined;
       if (coprocess) {
         // The grammar does not know `coproc NAME { ...; }`: it splits the group into siblings.
         const ran = this.script(coprocess.source, scope.child(), { via: [...frame.via, 'coproc'], depth: frame.depth + 1 });
@@ -210,7 +226,7 @@ export class ExtractionRun {
     // `exec {fd}< <(...)`: the grammar ends the body with `{fd}`, which names the first redirect's descriptor.
     const redirectNodes = node.namedChildren.filter((child): child is SyntaxNode => child !== null && child.id !== body?.id && REDIRECT_TYPES.has(child.type));
     const trailing = body?.type === 'command' ? body.namedChildren.at(-1) : undefined;
-    const named = trailing && redirectNodes[0]?.startIndex === trailing.endIndex ? namedDescriptor(trailing.text) : undefined;
+    const named = this.forms.namedDescriptors && trailing && redirectNodes[0]?.startIndex === trailing.endIndex ? namedDescriptor(trailing.text) : undefined;
     redirectNodes.forEach((child, index) => this.redirects.read(child, scope, parsed, index === 0 ? named : undefined));
     const bodyFrame: Frame = parsed.stdin ?? frame.stdin ? { ...frame, stdin: parsed.stdin ?? frame.stdin } : frame;
     let started: Invocation[];
@@ -312,14 +328,14 @@ export class ExtractionRun {
     return { output, programs };
   }
 
-  private command(node: SyntaxNode, scope: Scope, frame: Frame, outer: ParsedRedirects = noRedirects(), dropTrailing = false): Invocation[] {
+  private command(node: SyntaxNode, scope: Scope, frame: Frame, outer?: ParsedRedirects, dropTrailing = false): Invocation[] {
     const outerFrame = this.currentFrame;
     this.currentFrame = frame;
     try {
       const assignments = new Map<string, Word>();
       const argv: Word[] = [];
-      const parsed: ParsedRedirects = { ...outer, redirects: [...outer.redirects], extraArgs: [], opened: [...outer.opened], consumers: [...outer.consumers] };
-      parsed.stdin = outer.stdin ?? frame.stdin;
+      const parsed: ParsedRedirects = outer ? { ...outer, redirects: [...outer.redirects], extraArgs: [], opened: [...outer.opened], consumers: [...outer.consumers] } : noRedirects();
+      parsed.stdin = outer?.stdin ?? frame.stdin;
       const children = node.namedChildren.filter((child): child is SyntaxNode => child !== null && child.type !== 'comment');
       if (dropTrailing) children.pop();
       children.forEach((child, index) => {
@@ -329,15 +345,15 @@ export class ExtractionRun {
           assignments.set(name, value ? this.words.resolveOne(value, scope) : literalWord(''));
         } else if (REDIRECT_TYPES.has(child.type)) {
           const before = children[index - 1];
-          const named = before && before.endIndex === child.startIndex ? namedDescriptor(before.text) : undefined;
+          const named = this.forms.namedDescriptors && before && before.endIndex === child.startIndex ? namedDescriptor(before.text) : undefined;
           const extraBefore = parsed.extraArgs.length;
           this.redirects.read(child, scope, parsed, named);
           argv.push(...parsed.extraArgs.slice(extraBefore));
-        } else if (!(namedDescriptor(child.text) !== undefined && REDIRECT_TYPES.has(children[index + 1]?.type ?? '') && children[index + 1]?.startIndex === child.endIndex)) {
+        } else if (!(this.forms.namedDescriptors && REDIRECT_TYPES.has(children[index + 1]?.type ?? '') && children[index + 1]?.startIndex === child.endIndex && namedDescriptor(child.text) !== undefined)) {
           argv.push(...this.words.resolve(child, scope));
         }
       });
-      argv.push(...outer.extraArgs);
+      if (outer) argv.push(...outer.extraArgs);
       const commandFrame: Frame = parsed.stdin ? { ...frame, stdin: parsed.stdin } : frame;
       const started = this.run(argv, assignments, parsed.redirects, scope, commandFrame, node.text);
       const onlyOpens = argv.length === 1 && argv[0]?.value === 'exec';
@@ -355,7 +371,7 @@ export class ExtractionRun {
   }
 
   /** Judges the command again with each other value its variables may hold here. */
-  private vary(node: SyntaxNode, scope: Scope, frame: Frame, outer: ParsedRedirects, dropTrailing: boolean): void {
+  private vary(node: SyntaxNode, scope: Scope, frame: Frame, outer: ParsedRedirects | undefined, dropTrailing: boolean): void {
     for (const [name, value] of alternativeValues(node.text, scope)) {
       const alternative = scope.child();
       alternative.alternatives.clear();
