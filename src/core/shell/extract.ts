@@ -10,8 +10,7 @@ import { spawnsForever } from './loopShapes';
 import { rememberWrittenFiles, trackShellState } from './shellState';
 import { prepareSource } from './preparse';
 import { coprocessAt } from './coprocess';
-import type { DeclaredValue } from './variables';
-import { alternativeValues, applyDeclaration, BranchValues, enterFunction, leaveFunction } from './variables';
+import { alternativeValues, BranchValues, declare, enterFunction, leaveFunction } from './variables';
 import { namedDescriptor, openCoprocess, openDescriptors } from './descriptors';
 import type { ParsedRedirects } from './redirects';
 import { noRedirects, RedirectReader, REDIRECT_TYPES } from './redirects';
@@ -255,26 +254,7 @@ export class ExtractionRun {
   }
 
   private declaration(node: SyntaxNode, scope: Scope, frame: Frame): Invocation[] {
-    const builtin = node.children[0]?.text ?? node.type;
-    const argv: Word[] = [literalWord(builtin)];
-    const args: Word[] = [];
-    const values: DeclaredValue[] = [];
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === 'variable_assignment') {
-        const name = child.childForFieldName('name');
-        const value = child.childForFieldName('value');
-        // Arguments of declaration builtins are brace-expanded: `declare T={echo,rm}` sets T twice, ending with rm.
-        const word = !value ? literalWord('') : value.type === 'array' ? dynamicWord(value.text) : /\{[^}]*,[^}]*\}/.test(value.text) ? (this.words.resolve(value, scope).at(-1) ?? literalWord('')) : this.words.resolveOne(value, scope);
-        if (name?.type === 'variable_name') values.push({ name: name.text, value: word });
-        argv.push(literalWord(child.text));
-      } else {
-        const words = this.words.resolve(child, scope);
-        args.push(...words);
-        argv.push(...words);
-      }
-    }
-    applyDeclaration(node.type === 'unset_command' ? 'unset' : builtin, args, values, scope);
+    const argv = declare(node, scope, this.words);
     return [this.record(this.invocation(argv, new Map(), [], scope, frame, node.text))];
   }
 

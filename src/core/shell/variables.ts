@@ -1,5 +1,8 @@
+import type { SyntaxNode } from './bashParser';
 import type { Word } from './ir';
+import { dynamicWord, literalWord } from './ir';
 import type { Scope } from './scope';
+import type { WordResolver } from './words';
 
 /**
  * Variables the way bash keeps them across a line: the declaration builtins (`declare`, `typeset`,
@@ -49,6 +52,34 @@ export function applyDeclaration(builtin: string, args: readonly Word[], values:
     scope.assign(name, has('l') ? { ...value, value: value.value.toLowerCase(), prefix: value.prefix.toLowerCase() } : has('u') ? { ...value, value: value.value.toUpperCase(), prefix: value.prefix.toUpperCase() } : value);
     if (exporting) scope.exported.add(scope.resolveName(name));
   }
+}
+
+/**
+ * Runs a declaration builtin's node (`declare`, `local`, `export`, `unset`...) against the scope and
+ * returns its words, as the program it is.
+ */
+export function declare(node: SyntaxNode, scope: Scope, words: WordResolver): Word[] {
+  const builtin = node.children[0]?.text ?? node.type;
+  const argv: Word[] = [literalWord(builtin)];
+  const args: Word[] = [];
+  const values: DeclaredValue[] = [];
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'variable_assignment') {
+      const name = child.childForFieldName('name');
+      const value = child.childForFieldName('value');
+      // Arguments of declaration builtins are brace-expanded: `declare T={echo,rm}` sets T twice, ending with rm.
+      const word = !value ? literalWord('') : value.type === 'array' ? dynamicWord(value.text) : /\{[^}]*,[^}]*\}/.test(value.text) ? (words.resolve(value, scope).at(-1) ?? literalWord('')) : words.resolveOne(value, scope);
+      if (name?.type === 'variable_name') values.push({ name: name.text, value: word });
+      argv.push(literalWord(child.text));
+    } else {
+      const resolved = words.resolve(child, scope);
+      args.push(...resolved);
+      argv.push(...resolved);
+    }
+  }
+  applyDeclaration(node.type === 'unset_command' ? 'unset' : builtin, args, values, scope);
+  return argv;
 }
 
 /** Starts a function call: `local` inside it hides the caller's variables until it returns. */
