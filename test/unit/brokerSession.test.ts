@@ -14,6 +14,7 @@ import { ApprovalBroker } from '../../src/host/broker/approvalBroker';
 import type { DecidedEvent, Evaluation } from '../../src/host/broker/approvalBroker';
 import { ApprovalMemory } from '../../src/host/broker/approvalMemory';
 import { BrokerServer } from '../../src/host/broker/brokerServer';
+import { RecordQueue } from '../../src/host/broker/recordQueue';
 import type { SessionChange } from '../../src/host/broker/brokerServer';
 import { BrokerSessionService } from '../../src/host/brokerSession';
 import type { DecisionService, GuardAnswer, GuardRequest } from '../../src/host/decisionService';
@@ -83,6 +84,41 @@ void describe('recording after answering', () => {
     release();
     assert.deepEqual((await fromHook).ledger, { seq: 3 });
     assert.deepEqual(written, ['shell-guard:ls', 'shim:git status', 'agent-hook:echo hi']);
+  });
+});
+
+void describe('record queue', () => {
+  const record = (command: string): LedgerRecord => ({
+    time: '2026-01-01T00:00:00.000Z', source: 'shell-guard', action: { kind: 'shell', command }, assessment: assessment(0, []),
+    policy: { decision: 'allow', decidedBy: 'threshold' }, outcome: 'allowed', decider: { by: 'policy', how: 'threshold' }, waitMs: 0,
+  });
+  const commandOf = (r: LedgerRecord): string => (r.action.kind === 'shell' ? r.action.command : '');
+
+  void it('holds records while requests keep coming, writes them once idle, and keeps the order when one must be written at once', async () => {
+    const written: string[] = [];
+    const queue = new RecordQueue((_root, r) => Promise.resolve({ seq: written.push(commandOf(r)) }), () => undefined, 50);
+    queue.later('/w', record('a'));
+    queue.later('/w', record('b'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    queue.busy();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(written, [], 'written while requests kept coming');
+    await until(() => written.length === 2, 'the idle write');
+    queue.later('/w', record('c'));
+    assert.deepEqual(await queue.now('/w', record('d')), { seq: 4 });
+    assert.deepEqual(written, ['a', 'b', 'c', 'd']);
+  });
+
+  void it('a record that cannot be written is reported, and later ones are still written', async () => {
+    const warnings: string[] = [];
+    const written: string[] = [];
+    const queue = new RecordQueue((_root, r) => (commandOf(r) === 'bad' ? Promise.reject(new Error('disk full')) : Promise.resolve({ seq: written.push(commandOf(r)) })), (m) => warnings.push(m), 10);
+    queue.later('/w', record('bad'));
+    queue.later('/w', record('good'));
+    await queue.flush();
+    assert.deepEqual(written, ['good']);
+    assert.match(warnings.join('\n'), /disk full/);
+    assert.deepEqual(await queue.now('/w', record('bad')), { error: 'disk full' });
   });
 });
 

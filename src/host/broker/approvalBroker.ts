@@ -3,6 +3,7 @@ import type { Decider, LedgerOutcome, LedgerRecord } from '../../core/ledger/ent
 import type { PolicyOutcome } from '../../core/policy/decide';
 import type { GuardAnswer, GuardRequest } from '../decisionService';
 import { ApprovalMemory } from './approvalMemory';
+import { RecordQueue } from './recordQueue';
 import { matchesSimilarRule, similarRuleFor } from './similarRule';
 import type { SimilarRule } from './similarRule';
 
@@ -93,7 +94,7 @@ export class ApprovalBroker {
   private readonly listeners = new Set<() => void>();
   private readonly decidedListeners = new Set<(event: DecidedEvent) => void>();
   private readonly receivedListeners = new Set<(event: ReceivedEvent) => void>();
-  private recording: Promise<void> = Promise.resolve();
+  private readonly recording: RecordQueue;
   private closed = false;
   private nextId = 1;
   private readonly now: () => number;
@@ -101,6 +102,7 @@ export class ApprovalBroker {
   constructor(private readonly options: BrokerOptions) {
     this.now = options.now ?? Date.now;
     this.approvals = new ApprovalMemory(options.approvalTtlMs ?? 60_000, this.now);
+    this.recording = new RecordQueue(options.record, (message) => options.onWarning?.(message));
   }
 
   /** Told after every request gets its answer (recorded or not), with where it came from. */
@@ -113,6 +115,11 @@ export class ApprovalBroker {
   onDidReceive(listener: (event: ReceivedEvent) => void): { dispose(): void } {
     this.receivedListeners.add(listener);
     return { dispose: () => this.receivedListeners.delete(listener) };
+  }
+
+  /** Resolves once every record so far is written (the window closes, a test reads the ledger). */
+  flushRecords(): Promise<void> {
+    return this.recording.flush();
   }
 
   /** Told whenever the queue changes, so the view can redraw. */
@@ -128,6 +135,7 @@ export class ApprovalBroker {
 
   async decide(request: GuardRequest, options: DecideOptions = {}): Promise<GuardAnswer> {
     const origin = options.origin ? { origin: options.origin } : {};
+    this.recording.busy();
     this.notify(this.receivedListeners, { request, ...origin });
     const answer = await this.decideUnobserved(request, options);
     this.notify(this.decidedListeners, { request, answer, ...origin });
@@ -239,6 +247,7 @@ export class ApprovalBroker {
   /** The window is closing: everything waiting is denied at once, and later requests too. */
   close(): void {
     this.closed = true;
+    void this.recording.flush();
     for (const id of [...this.waiting.keys()]) this.settle(id, 'denied', { by: 'fail-closed', how: 'window-closed' });
     this.similarRules.length = 0;
     this.approvals.clear();
@@ -265,26 +274,15 @@ export class ApprovalBroker {
       decider,
       waitMs: Math.max(0, this.now() - receivedAt),
     };
-    // Records are written one after another, in the order the answers were decided.
-    const written = this.recording.then(() => this.options.record(evaluation.workspaceRoot, record));
-    this.recording = written.then(
-      () => undefined,
-      (error: unknown) => this.options.onWarning?.(`a ledger entry could not be written: ${(error as Error).message}`),
-    );
     const answer = { decision: outcome === 'allowed' ? 'allow' : 'deny', assessment: evaluation.assessment, policy: evaluation.policy, decider } as const;
     // A terminal's allowed line waits on this answer before it runs, on every line: what the policy
-    // lets through from the shell guard or a shim is answered at once and recorded right after.
+    // lets through from the shell guard or a shim is answered at once and recorded once the broker is
+    // idle (in order, before anything recorded later).
     if (outcome === 'allowed' && decider.by === 'policy' && (request.source === 'shell-guard' || request.source === 'shim')) {
+      this.recording.later(evaluation.workspaceRoot, record);
       return { ...answer, ledger: { queued: true } };
     }
-    let ledger: GuardAnswer['ledger'];
-    try {
-      ledger = await written;
-    } catch (error) {
-      // The answer never depends on the disk: a deny stays a deny when the ledger cannot be written.
-      ledger = { error: (error as Error).message };
-    }
-    return { ...answer, ledger };
+    return { ...answer, ledger: await this.recording.now(evaluation.workspaceRoot, record) };
   }
 
   /** A deny for a request that could not even be evaluated; nothing is known to record it under. */
