@@ -138,6 +138,8 @@ export class ExecutionObserver extends Disposable {
   }
 
   private async observe(observed: Observed, shellPid: number | undefined): Promise<void> {
+    // The usual case: the guard asked before the command started. Nothing to assess again.
+    if (this.witness.claim(observed.query)) return;
     const source: GuardSource = observed.kind === 'task' ? 'task' : 'shell-guard';
     const request: GuardRequest = { action: { kind: 'shell', command: observed.commandLine, cwd: observed.cwd }, cwd: observed.cwd, source };
     let evaluation: Evaluation;
