@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -56,17 +57,27 @@ export class SnapshotParticipants extends Disposable {
     return timeout > 0 ? Math.min(MOVE_BUDGET_MS, Math.floor(timeout / 3)) : MOVE_BUDGET_MS;
   }
 
+  /**
+   * A workspace file the editor is about to delete or move, marked so the watcher's report of the same
+   * path is not taken for a second loss; undefined when it is not watched or already gone.
+   */
+  private async watchedBeforeEditor(uri: vscode.Uri): Promise<{ files: WorkspaceFiles; info: Stats } | undefined> {
+    const files = this.context.workspaces.forUri(uri);
+    if (!files || !isWatchedPath(files.rel(uri.fsPath))) return undefined;
+    this.context.editorDeletes.mark(uri.fsPath, Date.now());
+    const info = await lstat(uri.fsPath).catch(() => undefined);
+    return info ? { files, info } : undefined;
+  }
+
   private async beforeDelete(uris: readonly vscode.Uri[]): Promise<void> {
     const deadline = Date.now() + this.budget();
     const agent = this.context.activity.activeAt(Date.now());
     for (const uri of uris) {
       try {
-        const files = this.context.workspaces.forUri(uri);
-        if (!files || !isWatchedPath(files.rel(uri.fsPath))) continue;
         // The watcher will report this delete too; the editor's record (with its copies) is the one kept.
-        this.context.editorDeletes.mark(uri.fsPath, Date.now());
-        const info = await lstat(uri.fsPath).catch(() => undefined);
-        if (!info) continue;
+        const watched = await this.watchedBeforeEditor(uri);
+        if (!watched) continue;
+        const { files, info } = watched;
         let kept: KeptBeforeDelete;
         // Deleting a link loses no content: its target stays where it is (and is never followed).
         if (info.isSymbolicLink()) continue;
@@ -106,12 +117,10 @@ export class SnapshotParticipants extends Disposable {
     const deadline = Date.now() + this.budget();
     for (const uri of uris) {
       try {
-        const files = this.context.workspaces.forUri(uri);
-        if (!files || !isWatchedPath(files.rel(uri.fsPath))) continue;
         // The watcher sees the old path go; that is a move, not a loss.
-        this.context.editorDeletes.mark(uri.fsPath, Date.now());
-        const info = await lstat(uri.fsPath).catch(() => undefined);
-        if (!info) continue;
+        const watched = await this.watchedBeforeEditor(uri);
+        if (!watched) continue;
+        const { files, info } = watched;
         // A move loses nothing by itself, but protected files keep a copy under their old name so a
         // move that overwrites or is followed by a delete can still be undone.
         const results = info.isDirectory()

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { EMPTY_HEAD, entryLine, sealEntry } from '../../core/ledger/entry';
 import type { ChainHead, Hasher, LedgerEntry, LedgerRecord } from '../../core/ledger/entry';
 import { withFileLock } from './fileLock';
 import type { LockOptions } from './fileLock';
 import { appendLedgerLine, lastLedgerEntry } from './ledgerFiles';
-import { AIRLOCK_GITIGNORE, airlockStateDir, findWorkspaceRoot, ledgerLocations } from './locations';
+import { airlockStateDir, ensureAirlockDir, findWorkspaceRoot, ledgerLocations } from './locations';
 import type { LedgerLocations } from './locations';
 
 export const sha256Hex: Hasher = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -101,15 +100,7 @@ export class LedgerStore {
   }
 
   private ensureLedgerDir(): void {
-    const { ledgerDir } = this.locations;
-    mkdirSync(ledgerDir, { recursive: true });
-    const gitignore = join(ledgerDir, '.gitignore');
-    if (!existsSync(gitignore)) {
-      try {
-        writeFileSync(gitignore, AIRLOCK_GITIGNORE, { flag: 'wx' });
-      } catch {
-        // Another writer created it first.
-      }
-    }
+    ensureAirlockDir(this.locations.workspaceRoot);
   }
+
 }
