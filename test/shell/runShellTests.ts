@@ -108,7 +108,7 @@ function shellTests(shell: ShellName): ShellTest[] {
   });
   tests.push({
     name: `${shell}: a function defined on an earlier line is judged by what it runs`,
-    knownGap: 'the engine does not resolve "$@" in a function body to the call\'s arguments',
+    ...(shell === 'fish' ? { knownGap: 'fish functions (`function run; $argv; end`) are fish syntax, which the engine does not parse' } : {}),
     run: (sandbox) => {
       const define = shell === 'fish' ? 'function run; $argv; end' : 'run() { "$@"; }';
       const { output, codes } = runInteractive(sandbox, shell, [define, 'run rm -rf ~']);

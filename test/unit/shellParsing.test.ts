@@ -313,4 +313,23 @@ void describe('functions and aliases', () => {
     assertAllowed(fixture, 'f() { ls -la; }; f');
     assertAllowed(fixture, `alias ll='ls -l'; ll /`);
   });
+
+  void it('binds positional parameters in a function body to the call\'s arguments', () => {
+    // The body is judged once where it is defined (parameters unknown), then at each call.
+    const called = (command: string): string[][] => argvs(command).slice(1);
+    assert.deepEqual(called('f() { "$@"; }; f rm -rf "a b" c'), [['rm', '-rf', 'a b', 'c']]);
+    assert.deepEqual(called('f() { rm -rf "x/$2" $1; }; f one two'), [['rm', '-rf', 'x/two', 'one']]);
+    // Single quotes keep `$1` literal, as the shell does.
+    assert.deepEqual(called(`f() { echo '$1'; }; f z`), [['echo', '$1']]);
+  });
+
+  void it('judges what a function that forwards its arguments runs', () => {
+    assertStopped(fixture, 'run(){ "$@"; }; run rm -rf ~', { rule: 'fs.rm.home', level: 'critical' });
+    assertStopped(fixture, 'f(){ rm -rf "$1"; }; f ~', { rule: 'fs.rm.home', level: 'critical' });
+    assertStopped(fixture, 'f(){ $@; }; f rm -rf ~', { rule: 'fs.rm.home', level: 'critical' });
+    assertStopped(fixture, 'g(){ "$@"; }; f(){ g "$@"; }; f rm -rf ~', { rule: 'fs.rm.home', level: 'critical' });
+    // echo prints its arguments; it runs none of them.
+    assertAllowed(fixture, 'f(){ echo "$@"; }; f rm -rf ~');
+    assertAllowed(fixture, 'f(){ ls "$@"; }; f -la');
+  });
 });

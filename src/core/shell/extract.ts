@@ -9,6 +9,7 @@ import { literalOutput } from './literalOutput';
 import { spawnsForever } from './loopShapes';
 import { rememberWrittenFiles, trackShellState } from './shellState';
 import { prepareSource } from './preparse';
+import { bindPositional } from './positional';
 import { coprocessAt } from './coprocess';
 import { alternativeValues, BranchValues, declare, enterFunction, leaveFunction } from './variables';
 import { namedDescriptor, openCoprocess, openDescriptors } from './descriptors';
@@ -386,7 +387,7 @@ export class ExtractionRun {
       if (body !== undefined && frame.depth < this.limits.maxDepth) {
         enterFunction(scope);
         try {
-          return this.script(body, scope, { ...frame, via: [...frame.via, `function ${head.value}`], depth: frame.depth + 1 });
+          return this.script(bindPositional(body, argv.slice(1)), scope, { ...frame, via: [...frame.via, `function ${head.value}`], depth: frame.depth + 1 });
         } finally {
           leaveFunction(scope);
         }
