@@ -19,9 +19,6 @@ interface ShellTest {
   readonly knownGap?: string;
 }
 
-/** The engine parses bash; fish-only syntax reaches it unparsed and is allowed. The guard itself works. */
-const FISH_SYNTAX_GAP = 'the engine does not parse fish-only syntax (and/or, for ... end) yet';
-
 /** Lines that would delete the temporary home if they ran, each in a different shape. */
 const BLOCKED: Record<ShellName, Record<string, string>> = {
   bash: {
@@ -56,7 +53,6 @@ const BLOCKED: Record<ShellName, Record<string, string>> = {
 function shellTests(shell: ShellName): ShellTest[] {
   const tests: ShellTest[] = Object.entries(BLOCKED[shell]).map(([shape, line]) => ({
     name: `${shell}: blocks ${shape} before any of it runs (exit 126)`,
-    ...(shell === 'fish' && /\b(and|end)\b/.test(line) ? { knownGap: FISH_SYNTAX_GAP } : {}),
     run: (sandbox) => {
       const { output, codes } = runInteractive(sandbox, shell, [line]);
       assert.ok(sandbox.victimIntact(), `the victim was deleted:\n${output}`);
@@ -98,7 +94,7 @@ function shellTests(shell: ShellName): ShellTest[] {
   );
   tests.push({
     name: `${shell}: an alias defined on an earlier line is judged by what it runs`,
-    ...(shell === 'fish' ? { knownGap: 'fish aliases are functions in fish syntax, which the engine does not parse' } : {}),
+    ...(shell === 'fish' ? { knownGap: 'the fish guard sends only the line: functions and aliases from earlier lines do not reach the engine' } : {}),
     run: (sandbox) => {
       // It looks harmless where it is defined; a risky definition would be blocked right there.
       const { output, codes } = runInteractive(sandbox, shell, ["alias zap='rm -rf'", 'zap ~']);
@@ -108,7 +104,7 @@ function shellTests(shell: ShellName): ShellTest[] {
   });
   tests.push({
     name: `${shell}: a function defined on an earlier line is judged by what it runs`,
-    ...(shell === 'fish' ? { knownGap: 'fish functions (`function run; $argv; end`) are fish syntax, which the engine does not parse' } : {}),
+    ...(shell === 'fish' ? { knownGap: 'the fish guard sends only the line: functions and aliases from earlier lines do not reach the engine' } : {}),
     run: (sandbox) => {
       const define = shell === 'fish' ? 'function run; $argv; end' : 'run() { "$@"; }';
       const { output, codes } = runInteractive(sandbox, shell, [define, 'run rm -rf ~']);

@@ -39,6 +39,8 @@ const PLAIN_LINE = new RegExp(`^[ \\t]*${WORD}(?:[ \\t]+${WORD})*[ \\t]*$`);
 const NOT_A_PLAIN_COMMAND = new Set([
   'case', 'coproc', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'function', 'if', 'in', 'select', 'then', 'time', 'until', 'while',
   'declare', 'export', 'local', 'readonly', 'typeset', 'unset', 'unsetenv',
+  // fish's command prefixes, which fishSyntax.ts reads before the parser does.
+  'and', 'or', 'not',
 ]);
 
 export interface PlainLine {

@@ -1,9 +1,12 @@
+import { rewriteFishSyntax } from './fishSyntax';
+
 /**
  * Source text fixes made before tree-sitter-bash parses a line, for shell syntax its grammar gets
- * wrong. Each keeps the meaning bash gives the text.
+ * wrong. Each keeps the meaning bash gives the text, except fish's own syntax (fishSyntax.ts), which
+ * is read as the bash that runs the same programs.
  */
 export function prepareSource(source: string): string {
-  return rewriteExtglobs(joinContinuations(source));
+  return rewriteExtglobs(rewriteFishSyntax(joinContinuations(source)));
 }
 
 /**
