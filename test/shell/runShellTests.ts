@@ -94,7 +94,6 @@ function shellTests(shell: ShellName): ShellTest[] {
   );
   tests.push({
     name: `${shell}: an alias defined on an earlier line is judged by what it runs`,
-    ...(shell === 'fish' ? { knownGap: 'the fish guard sends only the line: functions and aliases from earlier lines do not reach the engine' } : {}),
     run: (sandbox) => {
       // It looks harmless where it is defined; a risky definition would be blocked right there.
       const { output, codes } = runInteractive(sandbox, shell, ["alias zap='rm -rf'", 'zap ~']);
@@ -104,7 +103,6 @@ function shellTests(shell: ShellName): ShellTest[] {
   });
   tests.push({
     name: `${shell}: a function defined on an earlier line is judged by what it runs`,
-    ...(shell === 'fish' ? { knownGap: 'the fish guard sends only the line: functions and aliases from earlier lines do not reach the engine' } : {}),
     run: (sandbox) => {
       const define = shell === 'fish' ? 'function run; $argv; end' : 'run() { "$@"; }';
       const { output, codes } = runInteractive(sandbox, shell, [define, 'run rm -rf ~']);

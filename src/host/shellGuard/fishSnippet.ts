@@ -17,9 +17,26 @@ if not set -q __airlock_guard_loaded
     set -g __airlock_message
     set -gx AIRLOCK_GUARD_CHECKED 1
 
+    # Prints the line preceded by the definitions of the functions it names that were defined on
+    # earlier lines (an alias is one too), so the engine judges what they run: alias zap='rm -rf'
+    # looks harmless where it is defined. fish's own functions live in files and are left out.
+    function __airlock_with_definitions --argument-names line
+        set -l defs
+        for word in (string split -n ' ' -- (string replace -ra -- '[^[:alnum:]_.:+@%,-]' ' ' $line))
+            if not string match -q -- '__airlock_*' $word; and functions -q -- $word
+                switch (functions --details -- $word)
+                    case stdin -
+                        set -a defs (functions --no-details -- $word | string collect)
+                end
+            end
+        end
+        string join \n -- $defs $line
+    end
+
     # Returns 0 to run the line; otherwise 1, with the reason in __airlock_message.
     function __airlock_check --argument-names line
-        set -l reply ($__airlock_cmd guard --shell fish --cwd $PWD -- $line </dev/null | string collect)
+        set -l full (__airlock_with_definitions $line | string collect)
+        set -l reply ($__airlock_cmd guard --shell fish --cwd $PWD -- $full </dev/null | string collect)
         if test "$reply" = allow
             return 0
         end
