@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { formatBytes } from '../../core/rules/describe';
 import { COMMAND_IDS } from '../commandIds';
 import { Disposable } from '../disposable';
 import type { RecordedLoss, ReviewedEdit, ReviewState } from './reviewModel';
@@ -137,10 +138,4 @@ function folderOf(root: string, file: string): string {
 
 function time(ms: number): string {
   return new Date(ms).toLocaleTimeString();
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { looksBinary } from '../../core/snapshots/snapshotModel';
 import { Disposable } from '../disposable';
-import { formatBytes } from './filesView';
+import { formatBytes } from '../../core/rules/describe';
 import type { WorkspaceFilesRegistry } from './workspaceStores';
 
 export const SNAPSHOT_SCHEME = 'airlock-snapshot';
