@@ -5,22 +5,10 @@ import * as vscode from 'vscode';
 import { findBrokers } from '../../../src/host/broker/brokerRegistry';
 import { BrokerDecisionService } from '../../../src/host/brokerClient';
 import type { GuardAnswer } from '../../../src/host/decisionService';
-import type { AirlockExtension } from '../../../src/extension/airlockExtension';
 import type { HostTest } from './hostTest';
+import { airlock, workspace } from './hostWorkspace';
 
 const EXTENSION_ID = 'airlock.airlock';
-
-async function airlock(): Promise<AirlockExtension> {
-  const extension = vscode.extensions.getExtension<AirlockExtension>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
-}
-
-function workspace(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the session opens a workspace folder');
-  return folder.uri.fsPath;
-}
 
 const noFallback = { decide: (): Promise<GuardAnswer> => Promise.reject(new Error('no broker answered')) };
 

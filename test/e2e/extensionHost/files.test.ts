@@ -10,26 +10,13 @@ import { snapshotUri } from '../../../src/extension/files/snapshotDocuments';
 import { BrokerDecisionService } from '../../../src/host/brokerClient';
 import type { GuardAnswer } from '../../../src/host/decisionService';
 import type { HostTest } from './hostTest';
+import { airlock, workspace } from './hostWorkspace';
 
 /**
  * The file safety net in the real extension host: files deleted through the editor and behind its
  * back come back byte for byte, a mass deletion raises the alarm, and an agent's edit is listed for
  * review with its diff. Every file touched lives in this session's copy of the fixture workspace.
  */
-
-const EXTENSION_ID = 'airlock.airlock';
-
-async function airlock(): Promise<AirlockExtension> {
-  const extension = vscode.extensions.getExtension<AirlockExtension>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
-}
-
-function workspace(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the session opens a workspace folder');
-  return folder.uri.fsPath;
-}
 
 /** Waits until `probe` returns something, checking every 50 ms; fails with `what` after `timeoutMs`. */
 async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {

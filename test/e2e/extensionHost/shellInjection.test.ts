@@ -4,17 +4,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostTest } from './hostTest';
+import { workspace } from './hostWorkspace';
 
 // zsh and fish terminals in the real VS Code, with its own shell integration injected as usual: the
 // guard must load there by itself and stop a line before it runs, and VS Code must still see each
 // command with its exit code. A team policy deny rule answers at once, so no test waits for a person.
 // The only things any command may delete are folders made here in the session's throwaway workspace.
-
-function workspace(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  assert.ok(folder, 'the harness opens a workspace folder');
-  return folder;
-}
 
 function installed(shell: string): string | undefined {
   const found = spawnSync('sh', ['-c', `command -v ${shell}`], { encoding: 'utf8' }).stdout.trim();

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostTest } from './hostTest';
+import { workspace } from './hostWorkspace';
 
 // Tasks and terminal commands in the real extension host: what the guards stop before it runs, what
 // only the observer sees (recorded, and stopped while it runs), and nothing recorded twice. The only
@@ -14,12 +15,6 @@ interface LedgerLine {
   outcome?: string;
   decider?: { by?: string; how?: string };
   action?: { command?: string };
-}
-
-function workspace(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  assert.ok(folder, 'the harness opens a workspace folder');
-  return folder;
 }
 
 function readLedger(): LedgerLine[] {
