@@ -82,6 +82,22 @@ function runHook(workbench: Workbench, toolInput: Record<string, unknown>): Prom
   return new Promise((resolve) => child.on('close', resolve));
 }
 
+/**
+ * An agent's write as Claude Code makes it, once the window's broker is up: the file holds `before`,
+ * the hook is asked (and lets it through), the Write tool leaves `after`; then the Files view is opened.
+ */
+async function agentRewrites(workbench: Workbench, file: string, before: string, after: string): Promise<void> {
+  const home = path.join(path.dirname(workbench.workspace), 'home');
+  const stateRoot = airlockStateDir({ ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, '.local', 'state') });
+  await until('the broker', () => findBrokers(workbench.workspace, stateRoot).length > 0, 30_000);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, before);
+  // Claude Code asks its hook before its Write tool runs; the write below is the tool running.
+  assert.equal(await runHook(workbench, { file_path: file, content: after }), 0);
+  fs.writeFileSync(file, after);
+  await workbench.runCommand('Airlock: Show Protected Files and Edits to Review');
+}
+
 export const tests: UiTest[] = [
   {
     name: 'a protected file removed by an rm in a script run in a terminal is listed in the Files view, and its Restore button brings it back byte for byte',
@@ -160,20 +176,10 @@ export const tests: UiTest[] = [
     name: 'a write an agent announced through its hook is listed under Edits to review; clicking it opens the diff, and Restore Previous Version undoes it',
     timeoutMs: 90_000,
     async run(workbench) {
-      const home = path.join(path.dirname(workbench.workspace), 'home');
-      const stateRoot = airlockStateDir({ ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, '.local', 'state') });
-      await until('the broker', () => findBrokers(workbench.workspace, stateRoot).length > 0, 30_000);
       const file = path.join(workbench.workspace, 'config', 'retry.json');
-      fs.mkdirSync(path.dirname(file), { recursive: true });
       const before = '{\n  "retries": 3,\n  "backoffMs": 250\n}\n';
       const after = '{\n  "retries": 0,\n  "backoffMs": 250\n}\n';
-      fs.writeFileSync(file, before);
-
-      // Claude Code asks its hook before its Write tool runs; the write below is the tool running.
-      assert.equal(await runHook(workbench, { file_path: file, content: after }), 0);
-      fs.writeFileSync(file, after);
-
-      await workbench.runCommand('Airlock: Show Protected Files and Edits to Review');
+      await agentRewrites(workbench, file, before, after);
       const row = filesRow(workbench, 'Edit to review: config/retry.json, config · +1 −1 · claude');
       await row.waitFor();
       await row.click();
@@ -194,16 +200,10 @@ export const tests: UiTest[] = [
     name: 'Restore Previous Version over unsaved changes in an editor asks first: Cancel keeps them, Overwrite restores the file and reverts the editor',
     timeoutMs: 90_000,
     async run(workbench) {
-      const home = path.join(path.dirname(workbench.workspace), 'home');
-      const stateRoot = airlockStateDir({ ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, '.local', 'state') });
-      await until('the broker', () => findBrokers(workbench.workspace, stateRoot).length > 0, 30_000);
       const file = path.join(workbench.workspace, 'notes.md');
       const before = '# Notes\n\nKeep the backups for 30 days.\n';
       const after = '# Notes\n\nBackups are not needed.\n';
-      fs.writeFileSync(file, before);
-      assert.equal(await runHook(workbench, { file_path: file, content: after }), 0);
-      fs.writeFileSync(file, after);
-      await workbench.runCommand('Airlock: Show Protected Files and Edits to Review');
+      await agentRewrites(workbench, file, before, after);
       const row = filesRow(workbench, 'Edit to review: notes.md');
       await row.waitFor();
 
