@@ -117,8 +117,10 @@ function knownVariables(context: AnalysisContext, cwd: string): Map<string, Word
     ['PWD', literalWord(cwd)],
     ['IFS', literalWord(' \t\n')],
   ]);
-  // `$TMPDIR` names the temporary folder by convention; where it is unset, tools fall back to /tmp.
-  variables.set('TMPDIR', literalWord(context.env.TMPDIR || '/tmp'));
+  // `$TMPDIR` is known only where it is set. Tools such as mktemp fall back to /tmp when it is unset,
+  // but the shell does not: `rm -rf "$TMPDIR/foo"` then deletes `/foo`. Unset, it stays a value known
+  // only when the command runs (`${TMPDIR:-/tmp}` still reads as the temporary folder).
+  if (context.env.TMPDIR) variables.set('TMPDIR', literalWord(context.env.TMPDIR));
   // `$SHELL -c '...'` is a shell, whichever.
   variables.set('SHELL', literalWord(context.env.SHELL || '/bin/sh'));
   return variables;

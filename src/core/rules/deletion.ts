@@ -74,7 +74,7 @@ function score(target: Target, options: DeletionOptions): Scored {
     }
     case 'unknown':
       return recursive
-        ? { id: 'unknown-target', score: 60, message: `${verb} ${name}, a path known only when the command runs; if it is empty or wrong, something else goes` }
+        ? { id: 'unknown-target', score: 60, message: `${verb} ${name}, a path known only when the command runs; ${whenEmpty(name)}` }
         : { id: 'unknown-target', score: 30, message: `${verb} ${name}, a path known only when the command runs` };
     case 'workspace':
       return workspaceScore(target, options);
@@ -116,4 +116,12 @@ function workspaceScore(target: Target, { recursive, verb, selective }: Deletion
   const many = lost >= 10 || (target.matches ?? 0) >= 10;
   const base = recursive ? (selective ? 50 : 65) : many ? 55 : lost > 1 ? 40 : 30;
   return { id: 'workspace-unrecoverable', score: base, message: `${what} ${name} (${sizeOf(target)}): ${plural(lost, 'file')} git cannot restore (${detail})` };
+}
+
+/** What goes when the leading variable is empty: `$TMPDIR/foo` with TMPDIR unset is `/foo`. */
+function whenEmpty(name: string): string {
+  const leading = /^\$\{?([A-Za-z_]\w*)\}?(\/.*)$/.exec(name);
+  if (!leading) return 'if it is empty or wrong, something else goes';
+  const [, variable = '', rest = ''] = leading;
+  return `Airlock does not know $${variable}, and if it is empty or unset this deletes ${rest}`;
 }

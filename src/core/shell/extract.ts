@@ -5,7 +5,7 @@ import { Scope } from './scope';
 import type { Signal } from './signals';
 import { Unwrapper } from './unwrapRunner';
 import { WordResolver } from './words';
-import { literalOutput } from './literalOutput';
+import { likelyOutput, literalOutput } from './literalOutput';
 import { spawnsForever } from './loopShapes';
 import { rememberWrittenFiles, trackShellState } from './shellState';
 import { prepareSource } from './preparse';
@@ -306,7 +306,8 @@ export class ExtractionRun {
     const programs = this.invocations.slice(before).map((invocation) => invocation.name).filter(Boolean);
     const outputs = started.map(literalOutput);
     const output = started.length > 0 && outputs.every((text) => text !== undefined) ? outputs.join('').replace(/\n+$/, '') : undefined;
-    return { output, programs };
+    const likely = output === undefined && started.length === 1 && started[0] ? likelyOutput(started[0], scope) : undefined;
+    return { output, programs, ...(likely !== undefined ? { likely } : {}) };
   }
 
   private command(node: SyntaxNode, scope: Scope, frame: Frame, outer?: ParsedRedirects, dropTrailing = false): Invocation[] {

@@ -1,4 +1,5 @@
 import type { Invocation } from './ir';
+import type { Scope } from './scope';
 import { decodeAnsiC } from './words';
 
 /** What a literal printer writes (`echo x`, `printf '%s' x`, `cat <<EOF`), or undefined. */
@@ -28,4 +29,44 @@ export function printfOutput(values: readonly string[]): string {
   });
   const more = rest.slice(index);
   return (more.length > 0 ? text + more.join('') : text).replace(/\u0000/g, '%');
+}
+
+/**
+ * Where `mktemp` creates its new file or folder, with the random part as X's: not the text it prints,
+ * but a path of that shape (GNU rules: no template or `-t` uses $TMPDIR or /tmp, `-p DIR` uses DIR,
+ * any other template is taken as written). Undefined for other programs or words known only at run time.
+ */
+export function likelyOutput(invocation: Invocation, scope: Scope): string | undefined {
+  if (invocation.name !== 'mktemp') return undefined;
+  const args = invocation.argv.slice(1);
+  if (args.some((word) => word.dynamic)) return undefined;
+  const tmpdir = scope.lookup('TMPDIR');
+  const tempRoot = tmpdir && !tmpdir.dynamic && tmpdir.value !== '' ? tmpdir.value : '/tmp';
+  let dir: string | undefined;
+  let template: string | undefined;
+  let underTemp = false;
+  for (let index = 0; index < args.length; index++) {
+    const value = args[index]?.value ?? '';
+    if (value === '-p' || value === '--tmpdir') {
+      // `--tmpdir` takes its value only after `=`; `-p` takes the next word.
+      dir = value === '-p' ? args[++index]?.value : tempRoot;
+      underTemp = true;
+    } else if (value.startsWith('--tmpdir=')) {
+      dir = value.slice('--tmpdir='.length) || tempRoot;
+      underTemp = true;
+    } else if (value === '-t') {
+      underTemp = true;
+    } else if (/^-[dqu]+$/.test(value) || /^--(directory|quiet|dry-run|suffix=.*)$/.test(value)) {
+      continue;
+    } else if (value.startsWith('-')) {
+      return undefined;
+    } else {
+      template = value;
+    }
+  }
+  if (template === undefined) return `${(dir ?? tempRoot).replace(/\/+$/, '')}/tmp.XXXXXXXXXX`;
+  // A relative template without -p or -t lands in the current folder: a name only known at run time there.
+  if (template.startsWith('/')) return template;
+  if (!underTemp) return undefined;
+  return `${(dir ?? tempRoot).replace(/\/+$/, '')}/${template}`;
 }

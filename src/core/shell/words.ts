@@ -18,12 +18,16 @@ interface Piece {
   readonly sources?: readonly string[];
   /** A `${X:-default}` whose default is the likely value: the word keeps it as its known prefix. */
   readonly fallback?: boolean;
+  /** An unknown piece whose start is known (a variable holding `/srv/$X` starts with `/srv/`). */
+  readonly prefix?: string;
 }
 
 /** What the statements inside `$(...)`, backticks or `<(...)` produce, as far as it can be known. */
 export interface NestedOutput {
   /** Their output when it is a literal (`$(echo /)`), else undefined. */
   readonly output: string | undefined;
+  /** The likely output when its shape is known though its text is not (`$(mktemp -d)`: a new temporary folder). */
+  readonly likely?: string;
   /** The programs they run. */
   readonly programs: readonly string[];
 }
@@ -70,8 +74,9 @@ export class WordResolver {
       case 'expansion':
         return [this.expansion(node, scope, quoted)];
       case 'command_substitution': {
-        const { output, programs } = this.onNested(node, scope);
+        const { output, likely, programs } = this.onNested(node, scope);
         if (output !== undefined) return [{ text: output, quoted, known: true, splittable: !quoted }];
+        if (likely !== undefined) return [{ text: likely, quoted, known: false, splittable: false, fallback: true, sources: programs }];
         return [{ ...unknown(node.text, quoted), sources: programs }];
       }
       case 'process_substitution': {
@@ -129,7 +134,7 @@ export class WordResolver {
     const known = name === undefined ? undefined : scope.lookup(name);
     const plain = node.type === 'simple_expansion' || (named.length === 1 && node.text === `\${${name}}`);
     if (plain && known && !known.dynamic) return { text: known.value, quoted, known: true, splittable: !quoted };
-    if (plain && known) return { text: known.value, quoted, known: false, splittable: false };
+    if (plain && known) return { text: known.value, quoted, known: false, splittable: false, prefix: known.prefix };
     const operator = /^\$\{[A-Za-z_]\w*(:?[-=+])([^}$`]*)\}$/.exec(node.text);
     if (operator) {
       const [, op = '', word = ''] = operator;
@@ -171,6 +176,7 @@ function piecesToWords(pieces: readonly Piece[], scope: Scope): Word[] {
   let value = '';
   let prefix = '';
   let dynamic = false;
+  let prefixGrows = false;
   let glob = false;
   let started = false;
   let sources: string[] | undefined;
@@ -183,6 +189,7 @@ function piecesToWords(pieces: readonly Piece[], scope: Scope): Word[] {
     value = '';
     prefix = '';
     dynamic = false;
+    prefixGrows = false;
     glob = false;
     started = false;
     sources = undefined;
@@ -191,8 +198,14 @@ function piecesToWords(pieces: readonly Piece[], scope: Scope): Word[] {
   const append = (text: string, piece: Piece): void => {
     if (!piece.quoted && piece.known && /[{}]/.test(text)) braceable = true;
     if (!piece.known && !dynamic) {
-      prefix = piece.fallback ? value + text : value;
+      prefix = value + (piece.fallback ? text : (piece.prefix ?? ''));
       dynamic = true;
+      // After `${X:-/tmp}` the likely path goes on (`${X:-/tmp}/build` is likely /tmp/build), and so it
+      // does after a variable whose whole value is likely (`d=$(mktemp -d)`, then `"$d/sub"`).
+      prefixGrows = piece.fallback === true || (piece.prefix !== undefined && piece.prefix === text);
+    } else if (dynamic && prefixGrows) {
+      if (piece.known || piece.fallback) prefix += text;
+      else prefixGrows = false;
     }
     if (!piece.quoted && piece.known && GLOB_CHARS.test(text) && !piece.splittable) glob = true;
     if (piece.sources) sources = [...(sources ?? []), ...piece.sources];
