@@ -1,5 +1,6 @@
 import type { AnalysisContext } from '../context/analysisContext';
 import type { Signal } from '../shell/signals';
+import { gitTransportProgram } from './gitTransport';
 import { productionHint, withProduction } from './production';
 import type { Finding, Rule, RulePack } from './rule';
 
@@ -109,5 +110,5 @@ const sourceUnknown: Rule = {
 export const DYNAMIC_CODE_PACK: RulePack = {
   id: 'dynamic',
   description: 'Code whose text is only known at run time, and input Airlock cannot fully analyze.',
-  rules: [dynamicProgram, sourceUnknown],
+  rules: [dynamicProgram, sourceUnknown, gitTransportProgram],
 };
