@@ -142,13 +142,20 @@ function loadRows(path) {
   return { rows, skipped };
 }
 
+function withoutTmpdir(env) {
+  const { TMPDIR: _unset, ...rest } = env;
+  return rest;
+}
+
 /** Streams every command through one `check --jsonl` process and returns its answers in order. */
 function cliJudge(commands) {
   return new Promise((resolveAnswers) => {
     const child = spawn(process.execPath, [cliPath, 'check', '--jsonl'], {
       cwd: fixture.root,
       // HOME is the fake home: `rm -rf ~` must be judged against the fixture, never the real one.
-      env: { ...process.env, HOME: fixture.home, AIRLOCK_NO_BROKER: '1' },
+      // TMPDIR is left unset, as on a stock Linux machine, so the numbers do not depend on the caller's
+      // environment (`"$TMPDIR/x"` is /x where it is unset, and the engine judges it so).
+      env: { ...withoutTmpdir(process.env), HOME: fixture.home, AIRLOCK_NO_BROKER: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_TIMEOUT_MS);
