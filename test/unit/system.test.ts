@@ -65,3 +65,31 @@ void describe('dns pack', () => {
     assertAllowed(fixture, 'nsupdate -V');
   });
 });
+
+void describe("HAProxy's runtime socket", () => {
+  const takesOut = [
+    "echo 'disable server backend/web1' | socat stdio /var/run/haproxy.sock",
+    "echo 'shutdown sessions server backend/web1' | nc -U /run/haproxy/admin.sock",
+    "socat - UNIX-CONNECT:/run/haproxy.sock <<< 'set server be/web1 state maint'",
+    "printf 'show info; del server be/web2\\n' | socat stdio unix-connect:/run/haproxy.sock",
+  ];
+  for (const command of takesOut) {
+    void it(`asks: ${command}`, () => {
+      assertStopped(fixture, command, { rule: 'system.haproxy.runtime', level: 'high' });
+    });
+  }
+
+  const reads = ["echo 'show stat' | socat stdio /var/run/haproxy.sock", "echo 'show servers state' | socat stdio /var/run/haproxy.sock", "echo 'disable server x' | socat stdio TCP:example.com:80"];
+  for (const command of reads) {
+    void it(`allows: ${command}`, () => {
+      assertAllowed(fixture, command, 'system.haproxy');
+    });
+  }
+
+  void it('names the socket, and a production host raises the score', () => {
+    const plain = assertStopped(fixture, "ssh lb-1 \"echo 'disable server be/web1' | socat stdio /run/haproxy.sock\"", { rule: 'system.haproxy.runtime' });
+    const production = assertStopped(fixture, "ssh prod-lb-1 \"echo 'disable server be/web1' | socat stdio /run/haproxy.sock\"", { rule: 'system.haproxy.runtime' });
+    assert.ok(production.score > plain.score);
+    assert.equal(production.impact.resources?.[0]?.name, '/run/haproxy.sock');
+  });
+});

@@ -1,6 +1,7 @@
 import { argValues } from '../shell/ir';
 import type { Invocation } from '../shell/ir';
 import { hasFlag, parseArgs } from '../shell/options';
+import { haproxyRuntime } from './haproxyRuntime';
 import { invocationProductionHint, withProduction } from './production';
 import type { Finding, Rule, RulePack } from './rule';
 
@@ -135,5 +136,5 @@ const sshAccess: Rule = {
 export const SYSTEM_PACK: RulePack = {
   id: 'system',
   description: "This machine's services and access: stopping or disabling services, shutting down, forgetting SSH host keys, dropping agent identities.",
-  rules: [services, sshAccess],
+  rules: [services, sshAccess, haproxyRuntime],
 };
