@@ -3,19 +3,19 @@ import { setFlagsFromString } from 'node:v8';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Engine } from '../core/engine';
-import type { SessionClient } from '../protocol/brokerMessages';
+import type { PathShimState, SessionClient } from '../protocol/brokerMessages';
 import { AbandonedRequestError } from '../host/brokerSession';
 import type { DecideHooks, GuardAnswer, GuardRequest } from '../host/decisionService';
 import { findWorkspaceRoot } from '../host/ledger/locations';
 import type { GuardDecider } from '../host/shellGuard/guardDecisionService';
 import { createGuardDecider } from '../host/shellGuard/guardDecisionService';
 import type { GuardShell } from '../host/shellGuard/guardProtocol';
-import { allowLine, blockedMessage, cannotDecideMessage, denyLine, isGuardShell, RequestReader, sequenced, waitingMessage, waitLine } from '../host/shellGuard/guardProtocol';
+import { allowLine, blockedMessage, cannotDecideMessage, denyLine, isGuardShell, parsePathShimState, RequestReader, sequenced, waitingMessage, waitLine } from '../host/shellGuard/guardProtocol';
 import { argvToCommandLine, findRealProgram, pathWithoutShims } from '../host/shims/pathShims';
 import type { CommandIo } from './io';
 import { UsageError } from './io';
 
-export const GUARD_USAGE = `       airlock guard --shell bash|zsh|fish [--cwd DIR] -- <command line>
+export const GUARD_USAGE = `       airlock guard --shell bash|zsh|fish [--cwd DIR] [--path-shims on|off] -- <command line>
        airlock guard --serve --shell bash|zsh [--shell-pid PID]   (the shell guards' coprocess)
        airlock guard --shim PROGRAM -- <args...>     (PATH shims: prints the real program when allowed)
 `;
@@ -26,6 +26,8 @@ interface GuardOptions {
   shellPid?: number;
   shim?: string;
   cwd: string;
+  /** What the shell guard saw of its PATH (see PathShimState); absent when it knows no shim folder. */
+  pathShims?: PathShimState;
   words: string[];
 }
 
@@ -51,6 +53,12 @@ function parseGuardArgs(args: readonly string[]): GuardOptions {
       const pid = Number(args[++index]);
       if (!Number.isInteger(pid) || pid < 1) throw new UsageError('--shell-pid needs a process id');
       options.shellPid = pid;
+    } else if (arg === '--path-shims') {
+      // Empty when the guard knows no shim folder: nothing to report, and nothing wrong.
+      const state = args[++index];
+      if (state === undefined || (state !== '' && !parsePathShimState(state))) throw new UsageError('--path-shims is on or off');
+      const pathShims = parsePathShimState(state);
+      if (pathShims) options.pathShims = pathShims;
     } else if (arg === '--cwd') {
       const dir = args[++index];
       if (dir === undefined) throw new UsageError('--cwd needs a directory');
@@ -66,18 +74,18 @@ function parseGuardArgs(args: readonly string[]): GuardOptions {
  * the extension), so commands run in ~ or /tmp are recorded there instead of leaving an .airlock
  * folder wherever a terminal goes. Paths are still resolved from `cwd`.
  */
-export function guardRequest(command: string, cwd: string, source: 'shell-guard' | 'shim', env: NodeJS.ProcessEnv = process.env): GuardRequest {
+export function guardRequest(command: string, cwd: string, source: 'shell-guard' | 'shim', env: NodeJS.ProcessEnv = process.env, pathShims?: PathShimState): GuardRequest {
   const inRepository = existsSync(join(findWorkspaceRoot(cwd), '.git'));
   const workspace = env.AIRLOCK_WORKSPACE;
   const decideIn = !inRepository && workspace && existsSync(workspace) ? resolve(workspace) : cwd;
-  return { action: { kind: 'shell', command, cwd }, cwd: decideIn, source };
+  return { action: { kind: 'shell', command, cwd }, cwd: decideIn, source, ...(pathShims ? { pathShims } : {}) };
 }
 
 /** Decides one line; any failure is a deny that says Airlock could not decide. Never throws. */
-async function answerLine(decider: GuardDecider, cwd: string, line: string, hooks: DecideHooks = {}): Promise<string> {
+async function answerLine(decider: GuardDecider, cwd: string, line: string, pathShims: PathShimState | undefined, hooks: DecideHooks = {}): Promise<string> {
   try {
     if (line.trim() === '') return allowLine();
-    const answer = await decider.service.decide(guardRequest(line, cwd, 'shell-guard'), hooks);
+    const answer = await decider.service.decide(guardRequest(line, cwd, 'shell-guard', process.env, pathShims), hooks);
     return answer.decision === 'allow' ? allowLine() : denyLine(blockedMessage(answer));
   } catch (error) {
     if (error instanceof AbandonedRequestError) return denyLine('airlock: the shell stopped waiting for this line; it did not run.');
@@ -124,7 +132,7 @@ export async function runGuard(args: readonly string[], io: CommandIo, stdin: Re
     // fish runs its Enter binding with the cursor still after the typed line (bash and zsh move on first).
     const lead = options.shell === 'fish' ? '\n' : '';
     const onWaiting = (ms: number): void => void io.stderr.write(`${lead}${waitingMessage(ms)}\n`);
-    const reply = await answerLine(decider, resolve(options.cwd), line, { onWaiting });
+    const reply = await answerLine(decider, resolve(options.cwd), line, options.pathShims, { onWaiting });
     io.stdout.write(reply);
     return reply === allowLine() ? 0 : 1;
   }
@@ -140,7 +148,7 @@ export async function runGuard(args: readonly string[], io: CommandIo, stdin: Re
       inFlight++;
       queue = queue.then(async () => {
         const onWaiting = (ms: number): void => void io.stdout.write(sequenced(request.seq, waitLine(waitingMessage(ms))));
-        const reply = await answerLine(decider, resolve(request.cwd || '/'), request.line, { onWaiting });
+        const reply = await answerLine(decider, resolve(request.cwd || '/'), request.line, request.pathShims, { onWaiting });
         inFlight--;
         io.stdout.write(sequenced(request.seq, reply));
       });

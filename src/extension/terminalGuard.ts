@@ -14,7 +14,7 @@ const SETTING = 'airlock.guards.shellGuard';
 const SHIMS_SETTING = 'airlock.guards.pathShims';
 /** What XDG says to assume when XDG_DATA_DIRS is unset; prepending to nothing would drop it. */
 const XDG_DATA_DIRS_DEFAULT = '/usr/local/share:/usr/share';
-const VARIABLES = ['PROMPT_COMMAND', 'BASH_ENV', 'ZDOTDIR', 'AIRLOCK_USER_ZDOTDIR', 'XDG_DATA_DIRS', 'PATH', 'AIRLOCK_WORKSPACE'];
+const VARIABLES = ['PROMPT_COMMAND', 'BASH_ENV', 'ZDOTDIR', 'AIRLOCK_USER_ZDOTDIR', 'XDG_DATA_DIRS', 'PATH', 'AIRLOCK_WORKSPACE', 'AIRLOCK_SHIM_DIR'];
 
 interface GuardFiles {
   readonly snippets: Record<GuardShell, string>;
@@ -113,6 +113,8 @@ export class TerminalGuard extends Disposable {
         const dir = writeShims(path.join(this.context.globalStorageUri.fsPath, 'shims'), command);
         // Process creation only: applied once, so the prefix is not doubled (microsoft/vscode#205058).
         env.prepend('PATH', `${dir}${path.delimiter}`, { applyAtProcessCreation: true });
+        // The guards report, with each line, whether an edit of PATH has left this folder behind.
+        env.replace('AIRLOCK_SHIM_DIR', dir, { applyAtProcessCreation: true });
         this.log.info(`PATH shims for high-risk programs in new terminals (${dir})`);
       } else {
         this.log.info('PATH shims off (airlock.guards.pathShims)');

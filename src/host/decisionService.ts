@@ -3,6 +3,7 @@ import type { Assessment } from '../core/assessment';
 import type { DeferredEngine, Engine } from '../core/engine';
 import type { Decider } from '../core/ledger/entry';
 import { policyDecisionRecord } from '../core/ledger/record';
+import type { PathShimState } from '../protocol/brokerMessages';
 import { decide } from '../core/policy/decide';
 import type { Decision, PolicyOutcome } from '../core/policy/decide';
 import { createDiskContext } from './diskContext';
@@ -19,6 +20,8 @@ export interface GuardRequest {
   readonly source: GuardSource;
   /** The agent the request claims to come from (`claude`, `cursor`, `copilot`...). */
   readonly agent?: string;
+  /** From a shell guard: whether its PATH still led to Airlock's shims (see `PathShimState`). */
+  readonly pathShims?: PathShimState;
 }
 
 export interface GuardAnswer {
@@ -81,15 +84,19 @@ export class LocalDecisionService implements DecisionService {
       workspaceRoot: workspace.workspaceRoot,
       canAsk: false,
     });
-    const record = policyDecisionRecord({
-      time: (this.options.clock ?? (() => new Date()))(),
-      source: request.source,
-      ...(request.agent !== undefined ? { agent: request.agent } : {}),
-      action: request.action,
-      assessment,
-      policy: outcome,
-      waitMs: Date.now() - started,
-    });
+    const record = {
+      ...policyDecisionRecord({
+        time: (this.options.clock ?? (() => new Date()))(),
+        source: request.source,
+        ...(request.agent !== undefined ? { agent: request.agent } : {}),
+        action: request.action,
+        assessment,
+        policy: outcome,
+        waitMs: Date.now() - started,
+      }),
+      // The line is decided as usual; the record says its programs met no shim.
+      ...(request.pathShims === 'off' ? { pathShims: 'off' as const } : {}),
+    };
     let ledger: GuardAnswer['ledger'];
     try {
       const entry = await new LedgerStore(workspace.workspaceRoot, { ...stateRoot, ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}) }).append(record);

@@ -28,6 +28,16 @@ const MAX_PATH_CHARS = 4096;
 export const GUARD_SOURCES = ['agent-hook', 'shell-guard', 'shim', 'task', 'file', 'cli'] as const;
 export type WireGuardSource = (typeof GUARD_SOURCES)[number];
 
+/**
+ * What a shell guard saw of its PATH as it sent a line: `on` while the folder of PATH shims the
+ * extension prepended still comes before the system program folders (/usr/local/bin, /usr/bin, /bin
+ * and their sbin siblings), `off` once it was removed or moved behind one of them, so programs that
+ * scripts, Makefiles and npm scripts start from that shell no longer meet a shim. Folders put in front
+ * of the shims (a virtualenv, nvm) do not count: they are not where the real rm or git live. A guard
+ * that knows no shim folder (shims switched off, `shell-init` outside VS Code) says nothing.
+ */
+export type PathShimState = 'on' | 'off';
+
 /** What an interceptor asks about; the same shape as `GuardRequest` in `src/host/decisionService.ts`. */
 export interface WireGuardRequest {
   readonly action: Action;
@@ -35,6 +45,8 @@ export interface WireGuardRequest {
   /** As claimed by the client, and shown to the person as claimed. */
   readonly source: WireGuardSource;
   readonly agent?: string;
+  /** Sent by shell guards: whether the shell's PATH still led to Airlock's shims. */
+  readonly pathShims?: PathShimState;
 }
 
 /** The final answer; the same shape as `GuardAnswer` in `src/host/decisionService.ts`. */
@@ -105,8 +117,9 @@ const guardRequestSchema = obj(
     cwd: path,
     source: oneOf(...GUARD_SOURCES),
     agent: str(64, { pattern: /^[\w.-]*$/ }),
+    pathShims: oneOf('on', 'off'),
   },
-  ['agent'],
+  ['agent', 'pathShims'],
 );
 
 export const brokerRequestSchema: Schema = tagged('type', {

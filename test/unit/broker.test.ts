@@ -161,6 +161,22 @@ void describe('approval broker: every request gets exactly one answer', () => {
     assert.equal(broker.consumeApproval('rm -rf build', '/w'), false);
   });
 
+  void it('records that a line came from a shell whose PATH had left the shims, and decides it as usual', async () => {
+    const { broker, records, pending } = harness();
+    const guarded = (command: string, pathShims?: 'on' | 'off'): GuardRequest => ({ action: { kind: 'shell', command }, cwd: '/w', source: 'shell-guard', ...(pathShims ? { pathShims } : {}) });
+    assert.equal((await broker.decide(guarded('ls', 'off'))).decision, 'allow');
+    assert.equal((await broker.decide(guarded('deny prod', 'off'))).decision, 'deny');
+    const waiting = broker.decide(guarded('rm -rf build', 'off'), { onPending: (p) => pending.push(p) });
+    await tick();
+    broker.answer(pending[0]!.id, 'allow-once');
+    assert.equal((await waiting).decision, 'allow');
+    await broker.decide(guarded('ls again', 'on'));
+    await broker.decide(guarded('ls once more'));
+    await broker.flushRecords();
+    const said = Object.fromEntries(records.map((r) => [r.action.kind === 'shell' ? r.action.command : '', r.pathShims ?? 'nothing']));
+    assert.deepEqual(said, { ls: 'off', 'deny prod': 'off', 'rm -rf build': 'off', 'ls again': 'nothing', 'ls once more': 'nothing' });
+  });
+
   void it('denies when the request cannot be evaluated', async () => {
     const broker = new ApprovalBroker({ evaluate: () => Promise.reject(new Error('engine broke')), record: () => Promise.resolve({ seq: 1 }) });
     const answer = await broker.decide(request('ls'));

@@ -19,6 +19,14 @@ void describe('broker protocol: requests are checked at the boundary', () => {
     assert.equal(parseBrokerRequest(JSON.stringify({ v: 1, type: 'ping', id: 'x', token: TOKEN })).ok, true);
   });
 
+  void it('accepts a shell guard\'s PATH shim state, on or off only', () => {
+    for (const pathShims of ['on', 'off']) {
+      const parsed = parseBrokerRequest(decide({}, { source: 'shell-guard', pathShims }));
+      assert.equal(parsed.ok && parsed.value.type === 'decide' && parsed.value.request.pathShims, pathShims);
+    }
+    for (const pathShims of ['', 'maybe', true]) assert.equal(parseBrokerRequest(decide({}, { pathShims })).ok, false, String(pathShims));
+  });
+
   void it('accepts the file, MCP and tool actions as well as shell ones', () => {
     for (const action of [
       { kind: 'fileWrite', path: 'a.ts', oldContent: 'a', newContent: 'b', tool: 'Edit' },

@@ -2,7 +2,7 @@
 // (one-shot, --serve, --shim), the snippets' quoting, and how shims find the real program.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,14 +17,16 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 void describe('guard wire format', () => {
   void it('reads NUL-framed requests split anywhere across chunks, in order', () => {
     const reader = new RequestReader();
-    const bytes = Buffer.from(['1', '/work', 'echo "a b"\n  next', '2', '/tmp', 'rm -rf ~', '3\t\n', '/x', 'part'].join('\0'), 'utf8');
+    const bytes = Buffer.from(['1', '/work', 'on', 'echo "a b"\n  next', '2', '/tmp', 'off', 'rm -rf ~', '3\t\n', '/x', '', 'part'].join('\0'), 'utf8');
     const got = [...reader.push(bytes.subarray(0, 3)), ...reader.push(bytes.subarray(3, 17)), ...reader.push(bytes.subarray(17))];
     assert.deepEqual(got, [
-      { seq: '1', cwd: '/work', line: 'echo "a b"\n  next' },
-      { seq: '2', cwd: '/tmp', line: 'rm -rf ~' },
+      { seq: '1', cwd: '/work', pathShims: 'on', line: 'echo "a b"\n  next' },
+      { seq: '2', cwd: '/tmp', pathShims: 'off', line: 'rm -rf ~' },
     ]);
-    // The number is echoed on the answer line, so nothing in it may break that line.
+    // The number is echoed on the answer line, so nothing in it may break that line; an empty or
+    // unknown shim state says nothing.
     assert.deepEqual(reader.push(Buffer.from('ial\0')), [{ seq: '3', cwd: '/x', line: 'partial' }]);
+    assert.deepEqual(reader.push(Buffer.from('4\0/y\0maybe\0ls\0')), [{ seq: '4', cwd: '/y', line: 'ls' }]);
   });
 
   void it('keeps a deny answer on one line whatever the message holds', () => {
@@ -80,7 +82,7 @@ void describe('airlock guard (built CLI)', () => {
   });
 
   void it('--serve answers every request in order, one line each under its number, and exits 0 when stdin closes', () => {
-    const served = guard(['--serve', '--shell', 'zsh', '--shell-pid', '1'], ['7', dir, 'echo hi', '8', dir, 'rm -rf ~', '9', dir, '   '].map((field) => `${field}\0`).join(''));
+    const served = guard(['--serve', '--shell', 'zsh', '--shell-pid', '1'], ['7', dir, 'on', 'echo hi', '8', dir, '', 'rm -rf ~', '9', dir, 'off', '   '].map((field) => `${field}\0`).join(''));
     assert.equal(served.status, 0);
     const lines = served.stdout.split('\n').filter(Boolean);
     assert.equal(lines.length, 3);
@@ -100,6 +102,30 @@ void describe('airlock guard (built CLI)', () => {
     assert.equal(result.stdout, 'allow\n');
     assert.ok(existsSync(join(workspace, '.airlock', 'ledger.jsonl')), 'no ledger in the workspace');
     assert.ok(!existsSync(join(elsewhere, '.airlock')), 'an .airlock folder was left where the command ran');
+  });
+
+  void it('records that a line came from a shell whose PATH had left the shims, one-shot and served, deciding it as usual', () => {
+    const work = join(dir, 'shims-off');
+    mkdirSync(work);
+    spawnSync('git', ['init', '-q', '.'], { cwd: work });
+    const run = (args: string[], input = '') => spawnSync(process.execPath, [CLI, 'guard', ...args], { cwd: work, env: env(), input, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run(['--shell', 'fish', '--cwd', work, '--path-shims', 'off', '--', 'echo one-shot-off']).stdout, 'allow\n');
+    assert.equal(run(['--shell', 'fish', '--cwd', work, '--path-shims', 'on', '--', 'echo one-shot-on']).stdout, 'allow\n');
+    // An empty state is what a guard without a shim folder sends: nothing to say, nothing wrong.
+    assert.equal(run(['--shell', 'bash', '--cwd', work, '--path-shims', '', '--', 'echo one-shot-none']).stdout, 'allow\n');
+    const denied = run(['--shell', 'bash', '--cwd', work, '--path-shims', 'off', '--', 'rm -rf ~']);
+    assert.equal(denied.status, 1, 'a risky line is decided as usual');
+    const served = run(['--serve', '--shell', 'bash', '--shell-pid', '1'], ['1', work, 'off', 'echo served-off', '2', work, 'on', 'echo served-on'].map((field) => `${field}\0`).join(''));
+    assert.deepEqual(served.stdout.split('\n').filter(Boolean), ['1\tallow', '2\tallow']);
+    const ledger = readFileSync(join(work, '.airlock', 'ledger.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { pathShims?: string; action: { command: string } });
+    const said = Object.fromEntries(ledger.map((entry) => [entry.action.command, entry.pathShims ?? 'nothing']));
+    assert.deepEqual(said, { 'echo one-shot-off': 'off', 'echo one-shot-on': 'nothing', 'echo one-shot-none': 'nothing', 'rm -rf ~': 'off', 'echo served-off': 'off', 'echo served-on': 'nothing' });
+  });
+
+  void it('refuses a shim state other than on, off or empty as a usage error', () => {
+    const result = guard(['--shell', 'bash', '--path-shims', 'maybe', '--', 'ls']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--path-shims is on or off/);
   });
 
   void it('rejects an unknown shell as a usage error', () => {

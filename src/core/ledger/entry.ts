@@ -49,6 +49,11 @@ export interface LedgerRecord {
    * back; retention never drops a snapshot an entry names.
    */
   readonly snapshots?: readonly LedgerSnapshotRef[];
+  /**
+   * Set when the shell guard that sent a line reported that its shell's PATH no longer led to
+   * Airlock's PATH shims: the line was decided as usual, but programs it starts meet no shim.
+   */
+  readonly pathShims?: 'off';
 }
 
 /** One file an entry kept (or failed to keep) a copy of. */

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { ApprovalBroker, Evaluation } from '../../host/broker/approvalBroker';
 import type { GuardRequest, GuardSource } from '../../host/decisionService';
 import { GuardWitness } from '../../host/shellGuard/guardWitness';
-import type { ExecutionQuery } from '../../host/shellGuard/guardWitness';
+import type { ExecutionQuery, Vouch } from '../../host/shellGuard/guardWitness';
+import { PathShimWatch, pathShimsAssessment } from '../../host/shellGuard/pathShimWatch';
+import type { PathShimChange } from '../../host/shellGuard/pathShimWatch';
 import { argvToCommandLine } from '../../host/shims/pathShims';
 import { Disposable } from '../disposable';
 import { UnguardedReport } from './unguardedReport';
@@ -50,7 +52,9 @@ interface Observed {
  * once (a task is terminated, a terminal line gets Ctrl-C) and shown with an offer to run it again
  * after approval, never again by itself: a half-finished destructive command must not repeat. A line
  * that slips past a terminal whose guard has asked before means that guard was switched off: that is
- * shown as tampering and kept in the status bar until the terminal closes.
+ * shown as tampering and kept in the status bar until the terminal closes. So is a terminal whose
+ * guard says, with a line, that PATH no longer leads to the shims (the line itself was decided as
+ * usual): recorded once when first seen and once when PATH is put back, shown until then.
  */
 export class ExecutionObserver extends Disposable {
   private readonly witness = new GuardWitness(VOUCH_WINDOW_MS);
@@ -58,6 +62,7 @@ export class ExecutionObserver extends Disposable {
   private readonly executionEnds = new Map<vscode.TerminalShellExecution, () => void>();
   private readonly taskEnds = new Map<vscode.TaskExecution, () => void>();
   private readonly report: UnguardedReport;
+  private readonly pathShims = new PathShimWatch<vscode.Terminal>();
 
   constructor(
     private readonly broker: ApprovalBroker,
@@ -139,7 +144,8 @@ export class ExecutionObserver extends Disposable {
 
   private async observe(observed: Observed, shellPid: number | undefined): Promise<void> {
     // The usual case: the guard asked before the command started. Nothing to assess again.
-    if (this.witness.claim(observed.query)) return;
+    const vouch = this.witness.claim(observed.query);
+    if (vouch) return this.notePathShims(observed, vouch);
     const source: GuardSource = observed.kind === 'task' ? 'task' : 'shell-guard';
     const request: GuardRequest = { action: { kind: 'shell', command: observed.commandLine, cwd: observed.cwd }, cwd: observed.cwd, source };
     let evaluation: Evaluation;
@@ -152,8 +158,9 @@ export class ExecutionObserver extends Disposable {
     const risky = evaluation.policy.decision !== 'allow';
     const vouched = await this.witness.waitFor(observed.query, risky ? RISKY_GRACE_MS : ALLOWED_GRACE_MS, observed.ended);
     this.log.debug(`${observed.where}: ${JSON.stringify(observed.commandLine)} started (${evaluation.policy.decision}); ${vouched ? 'a guard asked first' : 'no guard asked'}`);
+    if (vouched) return this.notePathShims(observed, vouched);
     // A task's shell also reports its command as a terminal execution: the task's own event speaks for it.
-    if (vouched || (observed.kind === 'terminal' && shellPid !== undefined && this.taskShells.has(shellPid))) return;
+    if ((observed.kind === 'terminal' && shellPid !== undefined && this.taskShells.has(shellPid))) return;
     let stopped = false;
     if (risky && !observed.hasEnded()) {
       observed.stop();
@@ -168,8 +175,37 @@ export class ExecutionObserver extends Disposable {
     if (risky) this.report.unguarded({ request, evaluation, where: observed.where, stopped, runAgain: observed.runAgain });
   }
 
+  /**
+   * The guard that vouched for a terminal's line said whether PATH still led to the shims: a change
+   * is recorded (the line that showed it, decided by the observer as `path-shims-bypassed` or
+   * `path-shims-restored`) and shown, once per change.
+   */
+  private async notePathShims(observed: Observed, vouch: Vouch): Promise<void> {
+    const { terminal } = observed;
+    if (observed.kind !== 'terminal' || !terminal) return;
+    const change: PathShimChange | undefined = this.pathShims.update(terminal, vouch.pathShims);
+    if (!change) return;
+    if (change === 'bypassed') this.report.pathShimsBypassed(terminal, observed.where, observed.commandLine);
+    else this.report.pathShimsRestored(terminal, observed.where);
+    const request: GuardRequest = { action: { kind: 'shell', command: observed.commandLine, cwd: observed.cwd }, cwd: observed.cwd, source: 'shell-guard', pathShims: change === 'bypassed' ? 'off' : 'on' };
+    try {
+      // Assessed only for the workspace it belongs to; the record carries the change's own assessment.
+      const evaluation = await this.broker.assess(request);
+      const record = {
+        ...evaluation,
+        assessment: pathShimsAssessment(change, observed.where),
+        policy: { decision: 'allow' as const, decidedBy: 'observer', reason: 'seen after the line was decided by the shell guard; an edit of PATH cannot be stopped' },
+      };
+      const ledger = await this.broker.recordObserved(request, record, 'allowed', `path-shims-${change}`);
+      if ('error' in ledger) this.log.warn(`the ledger entry for ${observed.where}'s PATH could not be written: ${ledger.error}`);
+    } catch (error) {
+      this.log.warn(`could not record ${observed.where}'s PATH shims ${change}: ${(error as Error).message}`);
+    }
+  }
+
   private async onClose(terminal: vscode.Terminal): Promise<void> {
     this.report.terminalClosed(terminal);
+    this.pathShims.forget(terminal);
     const pid = await terminal.processId;
     if (pid === undefined) return;
     this.witness.forgetShell(pid);

@@ -22,12 +22,15 @@ const clip = (text: string, max = 120): string => (text.length > max ? `${text.s
 /**
  * What the person is shown about commands that ran without a guard: one warning per command, with
  * an offer to run it again, which first asks for approval in Airlock's view like any guarded command
- * (and runs it only if allowed); and a status bar item while a terminal's guard is missing.
+ * (and runs it only if allowed); and a status bar item while a terminal's guard is missing, or while
+ * its PATH no longer leads to the shims.
  */
 export class UnguardedReport extends Disposable {
   private readonly status = this.register(vscode.window.createStatusBarItem('airlock.guardMissing', vscode.StatusBarAlignment.Left, 99));
   /** Terminals whose guard is missing, with their names. */
   private readonly missing = new Map<object, string>();
+  /** Terminals whose PATH no longer leads to the shims, with their names. */
+  private readonly shimsBypassed = new Map<object, string>();
 
   constructor(
     private readonly broker: ApprovalBroker,
@@ -67,8 +70,29 @@ export class UnguardedReport extends Disposable {
     });
   }
 
+  /** A terminal's PATH was edited so that the programs scripts start no longer meet the shims. */
+  pathShimsBypassed(terminal: object, where: string, commandLine: string): void {
+    this.shimsBypassed.set(terminal, where);
+    this.showStatus();
+    this.log.warn(`PATH in ${where} no longer leads to Airlock's PATH shims (seen as ${JSON.stringify(commandLine)} ran)`);
+    void vscode.window.showWarningMessage(
+      `Airlock's PATH shims are bypassed in ${where}: its PATH was changed so that programs started by scripts, Makefiles and npm scripts there are no longer checked (seen as ${JSON.stringify(clip(commandLine))} ran). Lines typed there are still checked. Put the shim folder back first on PATH, or open a new terminal.`,
+      SHOW_LOG,
+    ).then((choice) => {
+      if (choice === SHOW_LOG) void vscode.commands.executeCommand(COMMAND_IDS.showLog);
+    });
+  }
+
+  /** The terminal's PATH leads to the shims again. */
+  pathShimsRestored(terminal: object, where: string): void {
+    if (!this.shimsBypassed.delete(terminal)) return;
+    this.log.info(`PATH in ${where} leads to Airlock's PATH shims again`);
+    this.showStatus();
+  }
+
   terminalClosed(terminal: object): void {
-    if (this.missing.delete(terminal)) this.showStatus();
+    const missing = this.missing.delete(terminal);
+    if (this.shimsBypassed.delete(terminal) || missing) this.showStatus();
   }
 
   /**
@@ -90,12 +114,23 @@ export class UnguardedReport extends Disposable {
   }
 
   private showStatus(): void {
-    if (this.missing.size === 0) {
+    const terminals = (count: number): string => `${count} terminal${count === 1 ? '' : 's'}`;
+    const parts: string[] = [];
+    const tips: string[] = [];
+    if (this.missing.size > 0) {
+      parts.push(`guard missing in ${terminals(this.missing.size)}`);
+      tips.push(`Commands ran unchecked in ${[...this.missing.values()].join(', ')}. Open a new terminal to be guarded again.`);
+    }
+    if (this.shimsBypassed.size > 0) {
+      parts.push(`PATH shims bypassed in ${terminals(this.shimsBypassed.size)}`);
+      tips.push(`PATH no longer leads to Airlock's shims in ${[...this.shimsBypassed.values()].join(', ')}: programs scripts start there are not checked.`);
+    }
+    if (parts.length === 0) {
       this.status.hide();
       return;
     }
-    this.status.text = `$(warning) Airlock: guard missing in ${this.missing.size} terminal${this.missing.size === 1 ? '' : 's'}`;
-    this.status.tooltip = `Commands ran unchecked in ${[...this.missing.values()].join(', ')}. Open a new terminal to be guarded again.`;
+    this.status.text = `$(warning) Airlock: ${parts.join(', ')}`;
+    this.status.tooltip = tips.join(' ');
     this.status.show();
   }
 }

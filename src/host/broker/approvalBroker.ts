@@ -273,6 +273,8 @@ export class ApprovalBroker {
       outcome,
       decider,
       waitMs: Math.max(0, this.now() - receivedAt),
+      // The line is decided as usual; the record says its programs met no shim.
+      ...(request.pathShims === 'off' ? { pathShims: 'off' as const } : {}),
     };
     const answer = { decision: outcome === 'allowed' ? 'allow' : 'deny', assessment: evaluation.assessment, policy: evaluation.policy, decider } as const;
     // A terminal's allowed line waits on this answer before it runs, on every line: what the policy

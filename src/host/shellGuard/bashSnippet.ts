@@ -30,16 +30,38 @@ if [[ -z $\{__airlock_guard_loaded-} || $\{__airlock_guard_loaded@a} == *x* ]]; 
 builtin unset __airlock_guard_loaded
 __airlock_guard_loaded=1 __airlock_seq=0
 __airlock_cmd=(${command})
+# The folder of PATH shims the extension put first on PATH (AIRLOCK_SHIM_DIR), as it was when the
+# guard loaded: unsetting the variable later does not make the guard forget it.
+__airlock_shim_dir=$\{AIRLOCK_SHIM_DIR%/}
+builtin readonly __airlock_shim_dir
+
+# Sets __airlock_shims to on while that folder still comes before the system program folders on
+# PATH, off once it was removed or moved behind them (PathShimState in brokerMessages.ts), nothing
+# without a shim folder. Builtins only, no fork: it runs for every line.
+__airlock_path_shims() {
+  __airlock_shims=
+  [[ -n $__airlock_shim_dir ]] || return 0
+  local p=":$PATH:" before
+  p=$\{p//\/:/:}
+  before=$\{p%%":$__airlock_shim_dir:"*}
+  __airlock_shims=off
+  [[ $before == "$p" ]] && return 0
+  case $before: in
+    *:/usr/local/sbin:*|*:/usr/local/bin:*|*:/usr/sbin:*|*:/usr/bin:*|*:/sbin:*|*:/bin:*) ;;
+    *) __airlock_shims=on ;;
+  esac
+}
 
 # Sets __airlock_reply to the answer line for $1 (decided in $PWD). While a person is asked, the
 # coprocess says so and the shell prints it. Answers carry the request's number: a late answer to a
 # line the shell stopped waiting for (Ctrl-C) is skipped, never taken for this line's.
 __airlock_ask() {
   __airlock_reply=
+  __airlock_path_shims
   if [[ -n $\{__airlock_srv_pid-} && -n $\{__AIRLOCK_SRV[1]-} ]] && builtin kill -0 "$__airlock_srv_pid" 2>/dev/null; then
     (( __airlock_seq += 1 ))
     local seq=$__airlock_seq$'\t' line
-    if builtin printf '%s\0%s\0%s\0' "$__airlock_seq" "$PWD" "$1" >&"$\{__AIRLOCK_SRV[1]}"; then
+    if builtin printf '%s\0%s\0%s\0%s\0' "$__airlock_seq" "$PWD" "$__airlock_shims" "$1" >&"$\{__AIRLOCK_SRV[1]}"; then
       while IFS= builtin read -r line <&"$\{__AIRLOCK_SRV[0]}"; do
         [[ $line == "$seq"* ]] || continue
         line=$\{line#"$seq"}
@@ -55,7 +77,7 @@ __airlock_ask() {
     builtin kill "$__airlock_srv_pid" 2>/dev/null
     __airlock_srv_pid= __airlock_reply=
   fi
-  __airlock_reply=$("$\{__airlock_cmd[@]}" guard --shell bash --cwd "$PWD" -- "$1" </dev/null)
+  __airlock_reply=$("$\{__airlock_cmd[@]}" guard --shell bash --cwd "$PWD" --path-shims "$__airlock_shims" -- "$1" </dev/null)
 }
 
 # Sets __airlock_full to $1 preceded by the definitions of the aliases and functions it names that
@@ -241,7 +263,7 @@ else
   __airlock_start_server
   __airlock_install
   # Redefining or unsetting the guard's functions would switch it off quietly.
-  builtin readonly -f __airlock_ask __airlock_with_definitions __airlock_check __airlock_debug __airlock_decide_line __airlock_install __airlock_prompt __airlock_capture __airlock_blocked __airlock_start_server
+  builtin readonly -f __airlock_ask __airlock_path_shims __airlock_with_definitions __airlock_check __airlock_debug __airlock_decide_line __airlock_install __airlock_prompt __airlock_capture __airlock_blocked __airlock_start_server
 fi
 fi
 `;

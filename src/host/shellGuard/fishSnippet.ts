@@ -15,6 +15,25 @@ if not set -q __airlock_guard_loaded
     set -g __airlock_guard_loaded 1
     set -g __airlock_cmd ${command}
     set -g __airlock_message
+    # The folder of PATH shims the extension put first on PATH (AIRLOCK_SHIM_DIR), as it was when the
+    # guard loaded: erasing the variable later does not make the guard forget it.
+    set -g __airlock_shim_dir (string replace -r -- '/+$' '' "$AIRLOCK_SHIM_DIR")
+    set -g __airlock_shims
+
+    # Sets __airlock_shims to on while that folder still comes before the system program folders on
+    # PATH, off once it was removed or moved behind them (set -gx PATH ..., fish_add_path --move;
+    # PathShimState in brokerMessages.ts), nothing without a shim folder. Builtins only: every line.
+    function __airlock_path_shims
+        set -g __airlock_shims
+        test -n "$__airlock_shim_dir"; or return 0
+        set -l entries (string replace -r -- '/+$' '' $PATH)
+        set -g __airlock_shims off
+        set -l at (contains -i -- $__airlock_shim_dir $entries); or return 0
+        for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin
+            set -l other (contains -i -- $dir $entries); and test $other -lt $at; and return 0
+        end
+        set -g __airlock_shims on
+    end
     set -gx AIRLOCK_GUARD_CHECKED 1
 
     # Prints the line preceded by the definitions of the functions it names that were defined on
@@ -36,7 +55,8 @@ if not set -q __airlock_guard_loaded
     # Returns 0 to run the line; otherwise 1, with the reason in __airlock_message.
     function __airlock_check --argument-names line
         set -l full (__airlock_with_definitions $line | string collect)
-        set -l reply ($__airlock_cmd guard --shell fish --cwd $PWD -- $full </dev/null | string collect)
+        __airlock_path_shims
+        set -l reply ($__airlock_cmd guard --shell fish --cwd $PWD --path-shims "$__airlock_shims" -- $full </dev/null | string collect)
         if test "$reply" = allow
             return 0
         end

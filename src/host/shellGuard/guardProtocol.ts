@@ -1,3 +1,4 @@
+import type { PathShimState } from '../../protocol/brokerMessages';
 import type { GuardAnswer } from '../decisionService';
 
 /**
@@ -5,8 +6,8 @@ import type { GuardAnswer } from '../decisionService';
  * a variable, so NUL is the one separator no command line can contain. One-shot, the answer is one
  * text line, `allow` or `deny<TAB>message`, which every shell can read with its own `read` builtin.
  *
- * To the coprocess (`guard --serve`) a request is `seq NUL cwd NUL line NUL`, and every answer line
- * starts with that `seq<TAB>`: `allow`, `deny<TAB>message`, or first, while a person is asked,
+ * To the coprocess (`guard --serve`) a request is `seq NUL cwd NUL shims NUL line NUL` (`shims` is the
+ * guard's `PathShimState`, or empty), and every answer line starts with that `seq<TAB>`: `allow`, `deny<TAB>message`, or first, while a person is asked,
  * `wait<TAB>message` for the shell to print. The number lets a shell that stopped waiting for one line
  * (Ctrl-C) never take that line's late answer for the next one's.
  *
@@ -20,13 +21,19 @@ export function isGuardShell(value: string | undefined): value is GuardShell {
   return (SHELLS as readonly string[]).includes(value ?? '');
 }
 
+/** The state as a shell sent it: `on`, `off`, or nothing (empty) when the guard knows no shim folder. */
+export function parsePathShimState(text: string): PathShimState | undefined {
+  return text === 'on' || text === 'off' ? text : undefined;
+}
+
 export interface GuardRequestLine {
   readonly seq: string;
   readonly cwd: string;
+  readonly pathShims?: PathShimState;
   readonly line: string;
 }
 
-/** Splits NUL-framed `seq cwd line` requests out of a byte stream; keeps a partial one for the next chunk. */
+/** Splits NUL-framed `seq cwd shims line` requests out of a byte stream; keeps a partial one for the next chunk. */
 export class RequestReader {
   private pending: Buffer = Buffer.alloc(0);
   private fields: string[] = [];
@@ -37,9 +44,10 @@ export class RequestReader {
     for (let end = this.pending.indexOf(0); end !== -1; end = this.pending.indexOf(0)) {
       this.fields.push(this.pending.subarray(0, end).toString('utf8'));
       this.pending = this.pending.subarray(end + 1);
-      if (this.fields.length === 3) {
-        const [seq = '', cwd = '', line = ''] = this.fields;
-        requests.push({ seq: seq.replace(/[^\w-]/g, ''), cwd, line });
+      if (this.fields.length === 4) {
+        const [seq = '', cwd = '', shims = '', line = ''] = this.fields;
+        const pathShims = parsePathShimState(shims);
+        requests.push({ seq: seq.replace(/[^\w-]/g, ''), cwd, ...(pathShims ? { pathShims } : {}), line });
         this.fields = [];
       }
     }

@@ -1,3 +1,4 @@
+import type { PathShimState } from '../../protocol/brokerMessages';
 import type { GuardRequest } from '../decisionService';
 
 /** One request a guard or a shim made lately. */
@@ -6,7 +7,15 @@ interface Witnessed {
   readonly source: string;
   readonly shellPid: number | undefined;
   readonly at: number;
+  /** What the guard saw of its PATH as it asked. */
+  readonly pathShims: PathShimState | undefined;
   used: boolean;
+}
+
+/** What the request that vouched for an execution said about its shell. */
+export interface Vouch {
+  /** Whether the shell's PATH still led to the shims as the line was sent (absent: not said). */
+  readonly pathShims?: PathShimState;
 }
 
 /** Which requests may vouch for an execution: what it ran, in which shell (when known), since when. */
@@ -52,7 +61,7 @@ export class GuardWitness {
     if (request.action.kind !== 'shell') return;
     const at = this.now();
     this.requests = this.requests.filter((r) => at - r.at < this.keepMs);
-    this.requests.push({ text: normalize(request.action.command), source: request.source, shellPid, at, used: false });
+    this.requests.push({ text: normalize(request.action.command), source: request.source, shellPid, at, pathShims: request.pathShims, used: false });
     if (shellPid !== undefined) this.guardedShells.add(shellPid);
     for (const wake of [...this.waiters]) wake();
   }
@@ -71,29 +80,31 @@ export class GuardWitness {
    * Takes the request that vouches for an execution: one not used yet, from an allowed source, made
    * since `since`, from the same shell (or from no session, as one-shot guards and shims ask), whose
    * text is the command line, or ends with it (the guard puts definitions the line uses first).
+   * Undefined when no request vouches for it.
    */
-  claim(query: ExecutionQuery): boolean {
+  claim(query: ExecutionQuery): Vouch | undefined {
     const line = normalize(query.commandLine);
-    if (line === '') return false;
+    if (line === '') return undefined;
     // The latest first: an older request with the same text most likely belongs to an earlier run.
     const found = [...this.requests].reverse().find((r) =>
       (!r.used || query.includeUsed === true) && r.at >= query.since && query.sources.includes(r.source) &&
       (r.shellPid === undefined || query.shellPid === undefined || r.shellPid === query.shellPid) &&
       (r.text === line || r.text.endsWith(` ${line}`)));
-    if (!found) return false;
+    if (!found) return undefined;
     found.used = true;
-    return true;
+    return found.pathShims ? { pathShims: found.pathShims } : {};
   }
 
   /**
-   * Resolves to whether a request vouching for the execution arrives within `timeoutMs` (at once when
-   * one did already), or earlier to false when `gone` resolves first (the execution ended).
+   * Resolves to the request vouching for the execution if one arrives within `timeoutMs` (at once when
+   * one did already), or earlier to undefined when `gone` resolves first (the execution ended).
    */
-  async waitFor(query: ExecutionQuery, timeoutMs: number, gone?: Promise<unknown>): Promise<boolean> {
-    if (this.claim(query)) return true;
-    return new Promise<boolean>((resolve) => {
+  async waitFor(query: ExecutionQuery, timeoutMs: number, gone?: Promise<unknown>): Promise<Vouch | undefined> {
+    const already = this.claim(query);
+    if (already) return already;
+    return new Promise<Vouch | undefined>((resolve) => {
       let settled = false;
-      const finish = (result: boolean): void => {
+      const finish = (result: Vouch | undefined): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -101,7 +112,8 @@ export class GuardWitness {
         resolve(result);
       };
       const wake = (): void => {
-        if (this.claim(query)) finish(true);
+        const vouch = this.claim(query);
+        if (vouch) finish(vouch);
       };
       const timer = setTimeout(() => finish(this.claim(query)), timeoutMs);
       this.waiters.add(wake);

@@ -22,16 +22,39 @@ builtin unset __airlock_guard_loaded
 typeset -g __airlock_guard_loaded=1 __airlock_seq=0 __airlock_reply= __airlock_message= __airlock_srv_pid= __airlock_srv_in= __airlock_srv_out=
 typeset -ga __airlock_cmd
 __airlock_cmd=(${command})
+# The folder of PATH shims the extension put first on PATH (AIRLOCK_SHIM_DIR), as it was when the
+# guard loaded: unsetting the variable later does not make the guard forget it.
+typeset -gr __airlock_shim_dir=$\{AIRLOCK_SHIM_DIR%/}
+typeset -g __airlock_shims=
+
+# Sets __airlock_shims to on while that folder still comes before the system program folders on
+# PATH (path=(...) edits PATH too), off once it was removed or moved behind them (PathShimState in
+# brokerMessages.ts), nothing without a shim folder. Builtins only, no fork: it runs for every line.
+__airlock_path_shims() {
+  emulate -L zsh
+  __airlock_shims=
+  [[ -n $__airlock_shim_dir ]] || return 0
+  local p=":$PATH:" before
+  p=$\{p//\/:/:}
+  before=$\{p%%":$__airlock_shim_dir:"*}
+  __airlock_shims=off
+  [[ $before == "$p" ]] && return 0
+  case $before: in
+    (*:/usr/local/sbin:*|*:/usr/local/bin:*|*:/usr/sbin:*|*:/usr/bin:*|*:/sbin:*|*:/bin:*) ;;
+    (*) __airlock_shims=on ;;
+  esac
+}
 
 # Sets __airlock_reply to the answer line for $1 (decided in $PWD). While a person is asked, the
 # coprocess says so and the shell prints it. Answers carry the request's number: a late answer to a
 # line the shell stopped waiting for (Ctrl-C) is skipped, never taken for this line's.
 __airlock_ask() {
   __airlock_reply=
+  __airlock_path_shims
   if [[ -n $__airlock_srv_pid ]] && builtin kill -0 $__airlock_srv_pid 2>/dev/null; then
     (( __airlock_seq += 1 ))
     local seq="$__airlock_seq"$'\t' line
-    if builtin print -rn -- "$__airlock_seq"$'\0'"$PWD"$'\0'"$1"$'\0' >&$__airlock_srv_in; then
+    if builtin print -rn -- "$__airlock_seq"$'\0'"$PWD"$'\0'"$__airlock_shims"$'\0'"$1"$'\0' >&$__airlock_srv_in; then
       while IFS= builtin read -r -u $__airlock_srv_out line; do
         [[ $line == "$seq"* ]] || continue
         line=$\{line#"$seq"}
@@ -49,7 +72,7 @@ __airlock_ask() {
     builtin kill $__airlock_srv_pid 2>/dev/null
     __airlock_srv_pid= __airlock_reply=
   fi
-  __airlock_reply=$("$\{__airlock_cmd[@]}" guard --shell zsh --cwd "$PWD" -- "$1" </dev/null)
+  __airlock_reply=$("$\{__airlock_cmd[@]}" guard --shell zsh --cwd "$PWD" --path-shims "$__airlock_shims" -- "$1" </dev/null)
 }
 
 # Sets __airlock_full to $1 preceded by the definitions of the aliases and functions it names that
