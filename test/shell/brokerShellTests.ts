@@ -21,6 +21,8 @@ export interface BrokerLogEntry {
   readonly command: string;
   readonly source: string;
   readonly shellPid?: number;
+  /** What the guard said of its PATH shims with the line. */
+  readonly pathShims?: string;
   readonly outcome: string;
   readonly by: string;
   readonly how: string;
@@ -77,6 +79,16 @@ function deadBrokerEnv(sandbox: Sandbox): NodeJS.ProcessEnv {
 const withShims = (sandbox: Sandbox, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, PATH: `${sandbox.shimDir()}:${env.PATH ?? ''}` });
 
 const RISKY = 'rm -rf data';
+
+/**
+ * Ways each shell's PATH can lose the shim folder, which leads it (withShims), and how the tests put
+ * it back from a copy saved first. Each is an edit an agent might make in passing.
+ */
+const PATH_EDITS: Record<ShellName, { save: string; drops: readonly string[]; restore: string }> = {
+  bash: { save: '__saved_path=$PATH', drops: ['export PATH=/usr/bin:/bin', 'PATH=${PATH#*:}'], restore: 'export PATH=$__saved_path' },
+  zsh: { save: '__saved_path=$PATH', drops: ['export PATH=/usr/bin:/bin', 'path=(/usr/bin /bin)'], restore: 'export PATH=$__saved_path' },
+  fish: { save: 'set -g __saved_path $PATH', drops: ['set -gx PATH /usr/bin /bin', 'set -e PATH[1]'], restore: 'set -gx PATH $__saved_path' },
+};
 
 /**
  * Whether process `pid` has ended within a few seconds (it is not our child, so a poll). An ended
@@ -143,6 +155,37 @@ export function brokerShellTests(shell: ShellName): AsyncShellTest[] {
       assert.match(output, /Nobody approved it in Airlock's view in time/, output);
       assert.deepEqual(guardLines(broker.log()).filter((e) => e.command.endsWith(RISKY)).map((e) => e.by), ['timeout'], JSON.stringify(broker.log()));
     }),
+    withBroker('each line tells the broker whether PATH still leads to the shims: off after an edit drops them, on again once restored; a line sent with them off is decided as usual', { person: [[RISKY, 'deny']] }, (sandbox, broker) => {
+      const data = sandbox.makeData();
+      const { save, drops, restore } = PATH_EDITS[shell];
+      const env = { ...withShims(sandbox, broker.env), AIRLOCK_SHIM_DIR: sandbox.shimDir() };
+      const lines = drops.flatMap((drop, round) => [`echo on-${round}`, drop, `echo off-${round}`, ...(round === 0 ? [RISKY] : []), restore]);
+      const { output, codes } = runInteractive(sandbox, shell, [...lines, 'echo on-again'], { env, before: [save] });
+      assert.equal(codes[lines.indexOf(RISKY)], 126, output);
+      assert.ok(existsSync(join(data, 'a.txt')), output);
+      const said = (line: string): string | undefined => guardLines(broker.log()).find((e) => e.command.endsWith(line))?.pathShims;
+      // The state is read before the line runs: the edit itself still went out with the shims on.
+      const expected = [...lines, 'echo on-again'].map((line) => [line, /^echo off-|^rm /.test(line) || line === restore ? 'off' : 'on']);
+      assert.deepEqual([...lines, 'echo on-again'].map((line) => [line, said(line)]), expected, JSON.stringify(broker.log()));
+      const denied = guardLines(broker.log()).find((e) => e.command.endsWith(RISKY));
+      assert.deepEqual([denied?.outcome, denied?.by], ['deny', 'person']);
+      const recorded = sandbox.ledger().find((e) => e.action?.command?.endsWith(RISKY)) as { pathShims?: string } | undefined;
+      assert.equal(recorded?.pathShims, 'off', 'the ledger says the line ran with the shims off');
+    }),
+    {
+      name: `${shell}: with the broker down, a shell whose PATH lost the shims still decides locally, and its ledger says the shims were off`,
+      run: (sandbox) => {
+        const data = sandbox.makeData();
+        const env = { ...withShims(sandbox, deadBrokerEnv(sandbox)), AIRLOCK_SHIM_DIR: sandbox.shimDir() };
+        const { output, codes } = runInteractive(sandbox, shell, [PATH_EDITS[shell].drops[0] ?? '', 'echo runs-locally', RISKY], { env });
+        assert.deepEqual(codes, [0, 0, 126], output);
+        assert.match(output, /^runs-locally/m, output);
+        assert.ok(existsSync(join(data, 'a.txt')), output);
+        const said = (line: string): string | undefined => (sandbox.ledger().find((e) => e.action?.command?.endsWith(line)) as { pathShims?: string } | undefined)?.pathShims;
+        assert.deepEqual([said('echo runs-locally'), said(RISKY)], ['off', 'off'], JSON.stringify(sandbox.ledger()));
+        return Promise.resolve();
+      },
+    },
     {
       name: `${shell}: with the broker down, lines are decided locally: risky ones fail closed, others run`,
       run: (sandbox) => {

@@ -5,7 +5,7 @@
 //   node --import tsx test/shell/scriptedBroker.ts '<config JSON>'
 //
 // It prints "ready" (and creates `readyFile`) once it listens. Every answered request is appended to `config.log` as a JSON
-// line: {command, source, shellPid, outcome, by, how}. The person's choice for a waiting request is
+// line: {command, source, shellPid, pathShims, outcome, by, how}. The person's choice for a waiting request is
 // the first `person` entry whose text the command contains ('allow' | 'deny' | 'ignore', where
 // 'ignore' lets it time out after `timeoutMs`). A request containing `dieOn` is answered and then the
 // process exits at once, as a window that crashes mid-session; `startAfterMs` starts it late.
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   });
   broker.onDidDecide(({ request, answer, origin }) => {
     const command = request.action.kind === 'shell' ? request.action.command : '';
-    appendFileSync(config.log, `${JSON.stringify({ command, source: request.source, shellPid: origin?.shellPid, outcome: answer.decision, by: answer.decider.by, how: answer.decider.how })}\n`);
+    appendFileSync(config.log, `${JSON.stringify({ command, source: request.source, shellPid: origin?.shellPid, pathShims: request.pathShims, outcome: answer.decision, by: answer.decider.by, how: answer.decider.how })}\n`);
     if (config.dieOn && command.includes(config.dieOn)) {
       // Gone after this answer reaches the client: the socket file stays behind, as after a crash.
       setTimeout(() => process.exit(0), 50);
