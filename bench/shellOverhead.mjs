@@ -5,7 +5,9 @@
 // Twice with the guard: deciding locally (AIRLOCK_NO_BROKER=1), and asking a window's broker over the
 // coprocess's session (the scripted broker of the shell tests: the real broker code, engine, policy
 // and ledger in a process of its own, as the extension host would be). A temporary HOME and folder
-// hold the ledger.
+// hold the ledger. Every session has a shim folder first on PATH, named by AIRLOCK_SHIM_DIR, as a VS
+// Code terminal does, so the guard's check that PATH still leads to it is inside each cycle (the
+// commands themselves are not shimmed programs).
 // Usage: node bench/shellOverhead.mjs [--commands N]   (after npm run build)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -63,6 +65,8 @@ async function session(shell, mode) {
     mkdirSync(home);
     mkdirSync(work);
     const stamps = join(dir, 'stamps');
+    const shimDir = join(dir, 'shims');
+    mkdirSync(shimDir);
     const lines = [];
     if (guarded) {
       const guard = join(dir, `guard.${shell}`);
@@ -77,15 +81,18 @@ async function session(shell, mode) {
     const result = spawnSync('script', ['-qec', shells[shell].start, '/dev/null'], {
       cwd: work,
       input: `${lines.join('\n')}\n`,
-      env: { PATH: process.env.PATH, HOME: home, TERM: 'dumb', AIRLOCK_STATE_DIR: join(dir, 'state'), ...(broker ? broker.env : { AIRLOCK_NO_BROKER: '1' }) },
+      env: { PATH: `${shimDir}:${process.env.PATH}`, AIRLOCK_SHIM_DIR: shimDir, HOME: home, TERM: 'dumb', AIRLOCK_STATE_DIR: join(dir, 'state'), ...(broker ? broker.env : { AIRLOCK_NO_BROKER: '1' }) },
       encoding: 'utf8',
       timeout: 600_000,
     });
     if (result.status !== 0) throw new Error(`${shell} session failed (${result.status}): ${result.stdout.slice(-500)}`);
     // Every line must really have gone to the broker, or this measures the local path twice.
     if (broker) {
-      const asked = readFileSync(join(dir, 'broker.jsonl'), 'utf8').trim().split('\n').length;
-      if (asked < count) throw new Error(`only ${asked} of ${count} lines reached the broker`);
+      const asked = readFileSync(join(dir, 'broker.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      if (asked.length < count) throw new Error(`only ${asked.length} of ${count} lines reached the broker`);
+      // And each said the shims lead PATH, or the shim check was not measured.
+      const checked = asked.filter((entry) => entry.pathShims === 'on').length;
+      if (checked < count) throw new Error(`only ${checked} of ${count} lines said whether PATH leads to the shims`);
     }
     const times = readFileSync(stamps, 'utf8').trim().split('\n').map(Number);
     // Cycles between consecutive prompts, without the setup and warm-up lines.
