@@ -183,8 +183,8 @@ export class ApprovalBroker {
     if (this.closed) return finish('denied', { by: 'fail-closed', how: 'window-closed' });
     const rule = this.similarRules.find((r) => matchesSimilarRule(r, request, evaluation));
     if (rule) return finish('allowed', { by: 'person', how: 'allow-similar' });
-    // A program started by a line a person just allowed, reaching a shim: they saw it already.
-    const covered = this.approvals.claim(request, assessment, workspaceRoot);
+    // A program or child shell started by a line a person just allowed, asking again: they saw it already.
+    const covered = this.approvals.claim(request, assessment, workspaceRoot, options.origin !== undefined);
     if (covered) return finish('allowed', { by: 'person', how: covered });
     if (this.waiting.size >= (this.options.maxPending ?? DEFAULT_MAX_PENDING)) return finish('denied', { by: 'limit', how: 'queue-full' });
 

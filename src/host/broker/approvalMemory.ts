@@ -1,5 +1,6 @@
 import type { Assessment } from '../../core/assessment';
 import type { GuardRequest } from '../decisionService';
+import { childShellCommands } from './childShellCommands';
 
 /** A shell command a person allowed in the approval view, remembered for a short while. */
 interface Remembered {
@@ -17,12 +18,17 @@ interface Remembered {
   readonly expires: number;
   /** Shim command lines that already used this approval: each may use it once. */
   readonly usedBy: Set<string>;
+  /**
+   * The command strings the line hands to child shells (`bash -c '...'`) not yet claimed: each is the
+   * child's own guard check of a part the person saw, answered once without asking again.
+   */
+  readonly childCommands: string[];
   /** Whether the exact command was claimed already (by `consume` or a second guard). */
   claimed: boolean;
 }
 
 /** How a later request was found to be covered by an earlier approval; written as the ledger's `how`. */
-export type CoveredBy = 'approved-line' | 'approved-command';
+export type CoveredBy = 'approved-line' | 'approved-command' | 'approved-child';
 
 /** Whether `text` is `line`, or ends with it as its last line (after definitions the guard added). */
 function endsWithLine(text: string, line: string): boolean {
@@ -44,6 +50,11 @@ const resourceKey = (r: { kind: string; name: string }): string => `${r.kind}\u0
  *
  * A line an agent's hook got approved and then typed into a guarded terminal is covered the same way,
  * but only for exactly the same command text, once.
+ *
+ * A child shell the approved line starts (`bash -c '...'`, `zsh -c`, `fish -c`) checks its own command
+ * before it runs, as every non-interactive guarded shell does: nothing in its environment can say it was
+ * checked already, since an agent could set that too. Its check is covered when its command text is
+ * exactly one the approved line hands to a child shell, showing nothing more, once per occurrence.
  */
 export class ApprovalMemory {
   private remembered: Remembered[] = [];
@@ -69,6 +80,7 @@ export class ApprovalMemory {
       words: new Set(command.split(/[^\w.@+-]+/).filter(Boolean)),
       expires: this.now() + this.ttlMs,
       usedBy: new Set(),
+      childCommands: childShellCommands(command).map((text) => text.trim()).filter(Boolean),
       claimed: false,
     });
   }
@@ -76,8 +88,10 @@ export class ApprovalMemory {
   /**
    * Whether an approval covers `request`, which the policy would otherwise ask about; using it marks
    * it used for that command. Only shims and shell guards are covered, and only by shell approvals.
+   * `viaSession`: the request came through an interactive guard's session, so it is a typed line and
+   * never a child shell's check.
    */
-  claim(request: GuardRequest, assessment: Assessment, workspaceRoot: string): CoveredBy | undefined {
+  claim(request: GuardRequest, assessment: Assessment, workspaceRoot: string, viaSession = false): CoveredBy | undefined {
     if (request.action.kind !== 'shell') return undefined;
     this.expire();
     const command = request.action.command.trim();
@@ -89,12 +103,28 @@ export class ApprovalMemory {
       return 'approved-line';
     }
     if (request.source === 'shell-guard') {
+      if (!viaSession) {
+        const child = this.claimChild(command, assessment, workspaceRoot);
+        if (child) return child;
+      }
       // The guard puts earlier definitions of names the line uses before it, so the line comes last;
       // whatever comes first must add nothing the person did not see (a second command would).
       const found = this.remembered.find((a) => !a.claimed && a.source !== 'shell-guard' && a.workspaceRoot === workspaceRoot && endsWithLine(command, a.command) && this.shows(a, assessment));
       if (!found) return undefined;
       found.claimed = true;
       return 'approved-command';
+    }
+    return undefined;
+  }
+
+  /** A child shell's check of a command string an approved line handed to it, taken once. */
+  private claimChild(command: string, assessment: Assessment, workspaceRoot: string): CoveredBy | undefined {
+    for (const approval of this.remembered) {
+      if (approval.workspaceRoot !== workspaceRoot || !this.shows(approval, assessment)) continue;
+      const at = approval.childCommands.findIndex((text) => endsWithLine(command, text));
+      if (at === -1) continue;
+      approval.childCommands.splice(at, 1);
+      return 'approved-child';
     }
     return undefined;
   }

@@ -12,8 +12,9 @@ import { posixQuote, shellText } from './snippetText';
  * $? and VS Code's shell integration (which reads $? next) both see it.
  *
  * Non-interactive (bash -c, shell tasks, via BASH_ENV): the -c string is decided once before it runs;
- * a blocked one exits 126. Its children skip the check (AIRLOCK_GUARD_CHECKED): their command was part
- * of a line already decided, and a node process per nested bash -c would make builds crawl.
+ * a blocked one exits 126. A child bash -c of a line already decided is decided again: no environment
+ * marker may skip it, since an agent can set any (DESIGN.md "Broker"). When a person just approved the
+ * line that starts it, the broker answers the child's check from that one-time approval, without asking.
  *
  * Decisions go to a long-lived coprocess (airlock guard --serve) started with the guard, which keeps a
  * session with the window's broker (a line that needs a person waits for the approval view, and says
@@ -120,8 +121,7 @@ __airlock_check() {
 }
 
 if [[ $- != *i* ]]; then
-  if [[ -n $\{BASH_EXECUTION_STRING-} && -z $\{AIRLOCK_GUARD_CHECKED-} ]]; then
-    export AIRLOCK_GUARD_CHECKED=1
+  if [[ -n $\{BASH_EXECUTION_STRING-} ]]; then
     __airlock_line=$BASH_EXECUTION_STRING
     # Cursor's agent shell hands the command to an eval wrapper as an argument: check those too.
     if [[ $__airlock_line == *eval* ]]; then
@@ -134,7 +134,6 @@ if [[ $- != *i* ]]; then
     builtin unset __airlock_line __airlock_arg
   fi
 else
-  export AIRLOCK_GUARD_CHECKED=1
   __airlock_buffer= __airlock_armed=0 __airlock_verdict=0 __airlock_blocked=0 __airlock_busy=0 __airlock_percmd=0 __airlock_chain= __airlock_srv_pid= __airlock_decided= __airlock_message= __airlock_restarts=0
 
   __airlock_start_server() {

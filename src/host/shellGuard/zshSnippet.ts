@@ -6,10 +6,11 @@ import { posixQuote, shellText } from './snippetText';
  * continuation lines included, before zsh parses it; a blocked buffer is replaced by a call that
  * prints why and returns 126, so nothing of it runs and VS Code still sees a command with its exit
  * code. preexec cannot cancel, so it is not used. Non-interactive (zsh -c, when sourced from .zshenv):
- * ZSH_EXECUTION_STRING is decided once; a blocked one exits 126. VS Code's own zsh integration swaps
- * ZDOTDIR, so this never touches it. Decisions go to a coprocess that keeps a session with the window's
- * broker (a line that needs a person waits for the approval view, and says so), falling back to
- * one-shot calls.
+ * ZSH_EXECUTION_STRING is decided once, in every such shell (no environment marker skips it, as in
+ * bash: a child of an approved line is answered from the broker's one-time approval); a blocked one
+ * exits 126. VS Code's own zsh integration swaps ZDOTDIR, so this never touches it. Decisions go to
+ * a coprocess that keeps a session with the window's broker (a line that needs a person waits for the
+ * approval view, and says so), falling back to one-shot calls.
  */
 export function zshGuardSnippet(options: GuardSnippetOptions): string {
   const command = options.command.map(posixQuote).join(' ');
@@ -111,16 +112,13 @@ __airlock_check() {
 }
 
 if [[ ! -o interactive ]]; then
-  if [[ -n $\{ZSH_EXECUTION_STRING-} && -z $\{AIRLOCK_GUARD_CHECKED-} ]]; then
-    export AIRLOCK_GUARD_CHECKED=1
+  if [[ -n $\{ZSH_EXECUTION_STRING-} ]]; then
     if ! __airlock_check "$ZSH_EXECUTION_STRING"; then
       builtin print -ru2 -- "$__airlock_message"
       builtin exit 126
     fi
   fi
 else
-  export AIRLOCK_GUARD_CHECKED=1
-
   __airlock_start_server() {
     builtin emulate -L zsh
     builtin setopt no_monitor no_notify
