@@ -150,8 +150,9 @@ export class TerminalGuard extends Disposable {
     const fishData = path.join(dir, 'xdg-data');
     const vendor = path.join(fishData, 'fish', 'vendor_conf.d');
     mkdirSync(vendor, { recursive: true });
-    // Only interactive sessions: a fish script must not mark its children as already checked.
-    writeFileSync(path.join(vendor, 'airlock-guard.fish'), `# Airlock shell guard, loaded by fish from XDG_DATA_DIRS. Written by the extension.\nstatus is-interactive; and source ${fishQuote(snippets.fish)}\n`);
+    // Every fish: the guard checks what fish -c and -C were given before they run, and binds Enter only
+    // in interactive ones.
+    writeFileSync(path.join(vendor, 'airlock-guard.fish'), `# Airlock shell guard, loaded by fish from XDG_DATA_DIRS. Written by the extension.\nsource ${fishQuote(snippets.fish)}\n`);
     return { snippets, zdotdir, fishData };
   }
 }

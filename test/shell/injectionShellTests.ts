@@ -90,7 +90,7 @@ export function injectionTests(): InjectionTest[] {
       run: (sandbox) => {
         const data = join(sandbox.root, 'xdg-data');
         mkdirSync(join(data, 'fish', 'vendor_conf.d'), { recursive: true });
-        writeFileSync(join(data, 'fish', 'vendor_conf.d', 'airlock-guard.fish'), `status is-interactive; and source ${fishQuote(sandbox.guardFile('fish'))}\n`);
+        writeFileSync(join(data, 'fish', 'vendor_conf.d', 'airlock-guard.fish'), `source ${fishQuote(sandbox.guardFile('fish'))}\n`);
         mkdirSync(join(sandbox.home, '.config', 'fish'), { recursive: true });
         // Present, so a first start does not generate completions in the background (and hold the folder).
         mkdirSync(join(sandbox.home, '.local', 'share', 'fish', 'generated_completions'), { recursive: true });
@@ -100,9 +100,9 @@ export function injectionTests(): InjectionTest[] {
         assert.ok(sandbox.victimIntact(), output);
         assert.deepEqual(codes, [0, 126], output);
         assert.match(output, /guard=1\r?\n/, output);
-        // A fish script is not a terminal: it must not load the guard, nor mark its children checked.
+        // fish -c loads the guard too (its command is checked first), and marks nothing for its children.
         const script = spawnSync('fish', ['-c', 'echo "guard=$__airlock_guard_loaded checked=$AIRLOCK_GUARD_CHECKED"'], { cwd: sandbox.work, env, encoding: 'utf8' });
-        assert.match(script.stdout, /^guard= checked=$/m, JSON.stringify(script));
+        assert.match(script.stdout, /^guard=1 checked=$/m, JSON.stringify(script));
         assert.ok(existsSync(sandbox.victim));
       },
     },

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { brokerShellTests } from './brokerShellTests';
+import { childShellTests } from './childShellTests';
 import { injectionTests } from './injectionShellTests';
 import type { ShellName } from './shellSession';
 import { CLI, runInteractive, runNonInteractive, Sandbox, shellInstalled } from './shellSession';
@@ -239,7 +240,7 @@ async function main(): Promise<void> {
   const filter = process.argv[2];
   const tests: ShellTest[] = [];
   for (const shell of ['bash', 'zsh', 'fish'] as const) {
-    if (shellInstalled(shell)) tests.push(...shellTests(shell), ...brokerShellTests(shell), ...injectionTests().filter((t) => t.shell === shell));
+    if (shellInstalled(shell)) tests.push(...shellTests(shell), ...brokerShellTests(shell), ...childShellTests(shell), ...injectionTests().filter((t) => t.shell === shell));
     else console.log(`skip  ${shell} is not installed (apt-get install ${shell})`);
   }
   tests.push(...shimTests());

@@ -6,12 +6,20 @@ import { fishQuote, shellText } from './snippetText';
  * parses it; a blocked line is replaced by a call that prints why and returns 126, so nothing of it
  * runs and VS Code still sees a command with its exit code. fish_preexec cannot cancel, so it is not
  * used. fish has no coprocesses, so each line is a one-shot airlock guard call.
+ *
+ * fish -c and -C (shell tasks whose shell is fish, agents running fish -c): fish reads its config,
+ * this file included, before it runs them, so they are decided here first and a blocked one ends fish
+ * with 126, as bash's BASH_ENV guard does. fish does not tell its config what it was given: the guard
+ * reads its argv from /proc (Linux). Where no /proc shows it, a fish given -c or -C fails closed.
  */
 export function fishGuardSnippet(options: GuardSnippetOptions): string {
   const command = options.command.map(fishQuote).join(' ');
   return shellText`# Airlock shell guard for fish (airlock shell-init fish). A second layer, not a sandbox:
 # whoever types into this shell can switch it off; Airlock records when a guard goes missing.
-if not set -q __airlock_guard_loaded
+# Loaded once per shell. An exported or universal value is not this shell's: someone set it to keep
+# the guard out (__airlock_guard_loaded=1 fish -c ...), so the guard loads all the same.
+if not set -qg __airlock_guard_loaded; or set -qx __airlock_guard_loaded
+    set -eg __airlock_guard_loaded
     set -g __airlock_guard_loaded 1
     set -g __airlock_cmd ${command}
     set -g __airlock_message
@@ -34,7 +42,6 @@ if not set -q __airlock_guard_loaded
         end
         set -g __airlock_shims on
     end
-    set -gx AIRLOCK_GUARD_CHECKED 1
 
     # Prints the line preceded by the definitions of the functions it names that were defined on
     # earlier lines (an alias is one too), so the engine judges what they run: alias zap='rm -rf'
@@ -91,7 +98,76 @@ if not set -q __airlock_guard_loaded
             bind -M $mode \n __airlock_enter 2>/dev/null
         end
     end
-    __airlock_bind
+    status is-interactive; and __airlock_bind
+
+    # Sets __airlock_startup to the -C and then the -c commands this fish was started with, in the
+    # order it runs them; returns 1 when it cannot tell whether there are any. getopt rules: the rest
+    # of an option cluster is the option's value, the first word that is not an option ends them.
+    function __airlock_startup_commands
+        set -g __airlock_startup
+        if not test -r /proc/$fish_pid/cmdline
+            # ps joins the words with spaces: enough to see whether one is -c or -C, not to read it.
+            set -l joined (ps -ww -o args= -p $fish_pid 2>/dev/null | string collect)
+            test -n "$joined"; or return 1
+            not string match -qr -- '\s(-[ilnNP]*[cC]|--command|--init-command)' $joined
+            return
+        end
+        set -l init
+        set -l args (string split0 </proc/$fish_pid/cmdline)
+        set -e args[1]
+        while set -q args[1]
+            set -l word $args[1]
+            set -e args[1]
+            set -l short (string match -r -- '^-[ilnNP]*([cC])(.*)$' $word)
+            if set -q short[1]
+                set -l value $short[3]
+                if test -z "$value"
+                    set -q args[1]; or break
+                    set value $args[1]
+                    set -e args[1]
+                end
+                if test $short[2] = C
+                    set -a init $value
+                else
+                    set -a __airlock_startup $value
+                end
+                continue
+            end
+            # Options that take the next word as their value: it is no command, skip it.
+            if string match -qr -- '^(-[ilnNPhv]*[dfoDp]|--(features|debug|debug-output|debug-stack-frames|profile|profile-startup))$' $word
+                set -e args[1]
+                continue
+            end
+            switch $word
+                case '--command=*'
+                    set -a __airlock_startup (string replace -- --command= '' $word)
+                case '--init-command=*'
+                    set -a init (string replace -- --init-command= '' $word)
+                case --command
+                    set -q args[1]; and set -a __airlock_startup $args[1]; and set -e args[1]
+                case --init-command
+                    set -q args[1]; and set -a init $args[1]; and set -e args[1]
+                case '--'
+                    break
+                case '-*'
+                case '*'
+                    break
+            end
+        end
+        set -g __airlock_startup $init $__airlock_startup
+    end
+
+    # exit in a config file ends only the file; exec ends fish, with the status bash's guard gives.
+    if not __airlock_startup_commands
+        echo 'airlock: blocked because this system does not show the guard what fish -c was given (no /proc); run it from bash or zsh instead.' >&2
+        exec /bin/sh -c 'exit 126'
+    else if set -q __airlock_startup[1]; and string length -q -- (string trim -- $__airlock_startup | string collect)
+        if not __airlock_check (string join \n -- $__airlock_startup | string collect)
+            echo $__airlock_message >&2
+            exec /bin/sh -c 'exit 126'
+        end
+    end
+    set -e __airlock_startup
 end
 `;
 }
