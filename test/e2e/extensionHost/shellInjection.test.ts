@@ -114,23 +114,26 @@ function shellTest(shell: 'zsh' | 'fish'): HostTest {
   };
 }
 
-export const tests: HostTest[] = [
-  shellTest('zsh'),
-  shellTest('fish'),
-  {
-    name: 'a shell task run by zsh -c is stopped before it runs by the guard its stand-in ZDOTDIR loads (exit 126, folder intact)',
+/**
+ * A shell task whose shell is zsh (its stand-in ZDOTDIR's .zshenv loads the guard) or fish (the
+ * vendor_conf.d file on XDG_DATA_DIRS, which reads what fish -c was given): stopped before it runs.
+ */
+function shellTaskTest(shell: 'zsh' | 'fish'): HostTest {
+  return {
+    name: `a shell task run by ${shell} -c is stopped before it runs by the guard ${shell} loads by itself (exit 126, folder intact)`,
     timeoutMs: 60_000,
     async run() {
-      const zsh = installed('zsh');
-      assert.ok(zsh, 'zsh is not installed');
+      const executable = installed(shell);
+      assert.ok(executable, `${shell} is not installed`);
       await vscode.extensions.getExtension('airlock.airlock')?.activate();
-      const victim = makeVictim('victim-zsh-task');
-      denyInPolicy(['find victim-zsh-task*']);
-      const execution = new vscode.ShellExecution('find victim-zsh-task -delete; echo task-ran', { cwd: workspace(), executable: zsh, shellArgs: ['-c'] });
-      const task = new vscode.Task({ type: 'airlock-e2e' }, vscode.TaskScope.Workspace, 'airlock-zsh-task', 'airlock-e2e', execution, []);
+      const victim = makeVictim(`victim-${shell}-task`);
+      denyInPolicy([`find victim-${shell}-task*`]);
+      const execution = new vscode.ShellExecution(`find victim-${shell}-task -delete; echo task-ran`, { cwd: workspace(), executable, shellArgs: ['-c'] });
+      const name = `airlock-${shell}-task`;
+      const task = new vscode.Task({ type: 'airlock-e2e' }, vscode.TaskScope.Workspace, name, 'airlock-e2e', execution, []);
       const ended = new Promise<number | undefined>((resolve) => {
         const listener = vscode.tasks.onDidEndTaskProcess((event) => {
-          if (event.execution.task.name !== 'airlock-zsh-task') return;
+          if (event.execution.task.name !== name) return;
           listener.dispose();
           resolve(event.exitCode);
         });
@@ -139,5 +142,12 @@ export const tests: HostTest[] = [
       assert.equal(await ended, 126);
       assert.ok(fs.existsSync(path.join(victim, 'data')), 'the task ran');
     },
-  },
+  };
+}
+
+export const tests: HostTest[] = [
+  shellTest('zsh'),
+  shellTest('fish'),
+  shellTaskTest('zsh'),
+  shellTaskTest('fish'),
 ];
