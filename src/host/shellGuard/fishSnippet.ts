@@ -34,12 +34,12 @@ if not set -qg __airlock_guard_loaded; or set -qx __airlock_guard_loaded
     function __airlock_path_shims
         set -g __airlock_shims
         test -n "$__airlock_shim_dir"; or return 0
-        set -l entries (string replace -r -- '/+$' '' $PATH)
         set -g __airlock_shims off
-        set -l at (contains -i -- $__airlock_shim_dir $entries); or return 0
-        for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin
-            set -l other (contains -i -- $dir $entries); and test $other -lt $at; and return 0
-        end
+        # PATH as :a:b:c: without trailing slashes, split once at the shim folder: what comes before it
+        # must hold no system folder. One substitution, not one per folder: fish's are slow.
+        set -l before (string replace -ra -- '/+(?=:)' '' :(string join : -- $PATH): | string split -m1 -- :$__airlock_shim_dir:)
+        set -q before[2]; or return 0
+        string match -qr -- ':(/usr/local/sbin|/usr/local/bin|/usr/sbin|/usr/bin|/sbin|/bin):' $before[1]:; and return 0
         set -g __airlock_shims on
     end
 
