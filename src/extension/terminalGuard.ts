@@ -37,7 +37,8 @@ interface GuardFiles {
  *   and then the guard; VS Code's zsh integration, itself a ZDOTDIR swap, takes that folder for the
  *   user's and sources it in turn (zshStartupFiles says how the three fit);
  * - fish: a vendor_conf.d file in a folder prepended to XDG_DATA_DIRS (VS Code injects fish through
- *   --init-command, so both load), which loads the guard in interactive sessions.
+ *   --init-command, so both load), which loads the guard in every fish: interactive ones bind Enter,
+ *   and any fish checks what -c and -C gave it (VS Code's --init-command too) before running it.
  * Where a terminal still runs commands no guard saw (its startup went another way), the person is
  * offered the rc line instead (RcLineOffer). PATH shims (a folder prepended to PATH) catch high-risk
  * programs started by scripts and process tasks. A terminal opened before Airlock activated is not
