@@ -142,4 +142,36 @@ export const tests: UiTest[] = [
       assert.ok(intact(victim), `the victim folder was touched:\n${screen}`);
     },
   },
+  {
+    name: "a line whose bash -c deletes a folder is approved once: its child's own check and its rm take that approval, nothing asks again; the same bash -c from a script later waits again (Deny: 126, folder intact)",
+    timeoutMs: 150_000,
+    async run(workbench) {
+      let victim = makeVictim(workbench);
+      await whenGuardsReady(workbench);
+      await workbench.openTerminal();
+      await workbench.typeInTerminal(`bash -c 'rm -rf victim'; echo "child-exit=$?"`);
+      await workbench.webview('#allow-once').click();
+      await workbench.runCommand('Terminal: Focus Terminal');
+      const [, exit] = await workbench.waitForTerminalText(/^child-exit=(\d+)$/m);
+      assert.equal(exit, '0', (await workbench.terminalLines()).join('\n'));
+      assert.ok(!fs.existsSync(victim), 'the approved line did not run');
+
+      // A script runs the same child later: the approval was used, so a person is asked again.
+      victim = makeVictim(workbench);
+      fs.writeFileSync(path.join(workbench.workspace, 'again.sh'), `bash -c 'rm -rf victim'\n`);
+      await workbench.typeInTerminal('bash again.sh; echo "again-exit=$?"');
+      await workbench.webview('#deny').click();
+      await workbench.runCommand('Terminal: Focus Terminal');
+      const [, again] = await workbench.waitForTerminalText(/^again-exit=(\d+)$/m);
+      const screen = (await workbench.terminalLines()).join('\n');
+      assert.equal(again, '126', screen);
+      assert.ok(intact(victim), `the victim folder was touched:\n${screen}`);
+
+      const ledger = fs.readFileSync(path.join(workbench.workspace, '.airlock', 'ledger.jsonl'), 'utf8').trim().split('\n')
+        .map((line) => JSON.parse(line) as { source?: string; decider?: { by?: string; how?: string }; action?: { command?: string } });
+      const child = ledger.filter((e) => e.source === 'shell-guard' && e.action?.command?.trim() === 'rm -rf victim').map((e) => e.decider?.how);
+      assert.deepEqual(child, ['approved-child', 'deny'], JSON.stringify(ledger));
+      assert.equal(ledger.filter((e) => e.decider?.how === 'allow-once').length, 1, 'the person was asked to allow once');
+    },
+  },
 ];
