@@ -122,3 +122,36 @@ for (const shell of Object.keys(shells)) {
     console.log(`  ${shell}: with guard ${how}: median ${fmt(gm)} p95 ${fmt(gp)}; overhead median ${fmt(gm - pm)} p95 ${fmt(gp - pp)} (target: under 3 ms median)`);
   }
 }
+
+// A non-interactive child (bash -c / zsh -c, as tasks, scripts and agents start them) decides its own
+// command before it runs: no environment marker may skip that check, so each such child costs one
+// airlock guard process. Measured here so the price is seen: the same child with and without the guard.
+const childRuns = 30;
+const childDir = mkdtempSync(join(tmpdir(), 'airlock-bench-child-'));
+try {
+  console.log(`child shell check: ${childRuns} runs of "<shell> -c true" each, deciding locally`);
+  for (const shell of ['bash', 'zsh']) {
+    if (!installed(shell)) continue;
+    const guard = join(childDir, `guard.${shell}`);
+    writeFileSync(guard, spawnSync(process.execPath, [cli, 'shell-init', shell], { encoding: 'utf8' }).stdout);
+    const zdotdir = join(childDir, `zdotdir-${shell}`);
+    mkdirSync(zdotdir);
+    writeFileSync(join(zdotdir, '.zshenv'), `source ${guard}\n`);
+    const base = { PATH: process.env.PATH, HOME: childDir, AIRLOCK_NO_BROKER: '1', AIRLOCK_STATE_DIR: join(childDir, 'state') };
+    const guardEnv = shell === 'bash' ? { BASH_ENV: guard } : { ZDOTDIR: zdotdir };
+    const time = (env) => {
+      const runs = [];
+      for (let i = 0; i < childRuns; i++) {
+        const started = process.hrtime.bigint();
+        const result = spawnSync(shell, ['-c', 'true'], { cwd: childDir, env, stdio: 'ignore' });
+        if (result.status !== 0) throw new Error(`${shell} -c true exited ${result.status}`);
+        runs.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+      return percentile(runs.sort((a, b) => a - b), 0.5);
+    };
+    const [plain, guarded] = [time(base), time({ ...base, ...guardEnv })];
+    console.log(`  ${shell} -c: without guard median ${fmt(plain)}; with guard ${fmt(guarded)} (one airlock guard process each)`);
+  }
+} finally {
+  rmSync(childDir, { recursive: true, force: true });
+}
