@@ -8,6 +8,8 @@ import type { UiTest } from '../harness/uiSuite';
 // back the way they were before the guard. The next risky line runs unasked; the observer notices
 // that a terminal whose guard used to ask has gone quiet, stops the line, records it and says so.
 // The only target is a folder in this session's throwaway copy of the fixture workspace.
+// A second test edits PATH so that it no longer leads to the shims: the observer records that once,
+// shows it until PATH is put back, and records the restore.
 
 /** What an agent that knows the guard could source: everything back as it was, VS Code's trap kept. */
 const SWITCH_OFF = [
@@ -59,4 +61,68 @@ export const tests: UiTest[] = [
       assert.deepEqual([entry?.outcome, entry?.decider?.by, entry?.decider?.how], ['denied', 'observer', 'stopped-unguarded; guard missing in its terminal'], JSON.stringify(ledger.slice(-5)));
     },
   },
+  {
+    name: 'a bash terminal whose PATH drops the shims: the next line is still checked, the bypass is recorded and shown (warning and status bar) once, and cleared when PATH is put back',
+    timeoutMs: 120_000,
+    async run(workbench) {
+      const ledgerFile = path.join(workbench.workspace, '.airlock', 'ledger.jsonl');
+      await workbench.runCommand('Airlock: Show Log');
+      await workbench.outputPanel().filter({ hasText: 'PATH shims for high-risk programs' }).waitFor();
+      await workbench.openTerminal();
+      // The state a line reports is read as it is sent: this one still went out with the shims leading.
+      await workbench.typeInTerminal('saved_path=$PATH; echo "shims=${__airlock_shims:-none}"');
+      const [, before] = await workbench.waitForTerminalText(/^shims=(\w+)$/m);
+      assert.equal(before, 'on', 'the shim folder did not lead PATH in a new terminal');
+      // Each line waits for the one before to finish: typed ahead, VS Code may report two lines as one.
+      await workbench.typeInTerminal('export PATH=/usr/bin:/bin; echo "drop=$?"');
+      await workbench.waitForTerminalText(/^drop=0$/m);
+      await workbench.typeInTerminal('echo "dropped=${__airlock_shims:-none}"');
+      const [, dropped] = await workbench.waitForTerminalText(/^dropped=(\w+)$/m);
+      assert.equal(dropped, 'off');
+      const status = workbench.page.locator('.statusbar-item', { hasText: 'Airlock: PATH shims bypassed in 1 terminal' }).first();
+      await status.waitFor();
+      await workbench.runCommand('Notifications: Show Notifications');
+      await workbench.page.locator('.notification-list-item', { hasText: "Airlock's PATH shims are bypassed in terminal" }).first().waitFor();
+      await workbench.runCommand('Terminal: Focus Terminal');
+      // Lines typed with the shims off are still decided by the guard: nothing about the guard is missing.
+      await workbench.typeInTerminal('echo "still-dropped=$?"');
+      await workbench.waitForTerminalText(/^still-dropped=0$/m);
+      await workbench.typeInTerminal('export PATH=$saved_path; echo "put-back=$?"');
+      await workbench.waitForTerminalText(/^put-back=0$/m);
+      await workbench.typeInTerminal('echo "restored=${__airlock_shims:-none}"');
+      const [, restored] = await workbench.waitForTerminalText(/^restored=(\w+)$/m);
+      assert.equal(restored, 'on');
+      await status.waitFor({ state: 'detached' });
+
+      const entries = await ledgerEntries(ledgerFile, (all) => all.some((e) => e.decider?.how === 'path-shims-restored'));
+      const changes = entries.filter((e) => e.decider?.by === 'observer').map((e) => [e.decider?.how, e.action?.command, e.assessment?.level]);
+      assert.deepEqual(changes, [
+        ['path-shims-bypassed', 'echo "dropped=${__airlock_shims:-none}"', 'critical'],
+        ['path-shims-restored', 'echo "restored=${__airlock_shims:-none}"', 'none'],
+      ], JSON.stringify(entries.slice(-8)));
+      const offLines = entries.filter((e) => e.source === 'shell-guard' && e.decider?.by === 'policy' && e.pathShims === 'off').map((e) => e.action?.command ?? '');
+      for (const line of ['echo "dropped=${__airlock_shims:-none}"', 'echo "still-dropped=$?"', 'export PATH=$saved_path; echo "put-back=$?"']) {
+        assert.ok(offLines.some((command) => command.endsWith(line)), `${line} is not recorded as run with the shims off: ${JSON.stringify(offLines)}`);
+      }
+      assert.ok(!entries.some((e) => e.decider?.how?.includes('guard missing')), 'the guard was reported missing');
+    },
+  },
 ];
+
+interface LedgerLine {
+  source?: string;
+  pathShims?: string;
+  decider?: { by?: string; how?: string };
+  action?: { command?: string };
+  assessment?: { level?: string };
+}
+
+/** The ledger's entries once `ready` holds for them (the broker writes allowed lines when idle), within 20 s. */
+async function ledgerEntries(file: string, ready: (entries: LedgerLine[]) => boolean): Promise<LedgerLine[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const entries = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as LedgerLine) : [];
+    if (ready(entries) || Date.now() > deadline) return entries;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
