@@ -1,10 +1,13 @@
 import { lstatSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { nameMatcher, selectionKey } from '../core/context/nameMatch';
 import type { FileProbe, PathFacts } from '../core/context/probe';
 import { MISSING_PATH } from '../core/context/probe';
+import { isGeneratedName } from '../core/rules/places';
+import type { NameSelection } from '../core/shell/ir';
 import { expandGlob } from './globExpand';
 import type { GitSnapshot } from './gitSnapshot';
-import { countUnder, readGitSnapshot } from './gitSnapshot';
+import { countSelectedUnder, countUnder, readGitSnapshot } from './gitSnapshot';
 
 export interface DiskProbeOptions {
   /** Directory entries visited per `describe` before counting stops with `truncated: true`. */
@@ -85,6 +88,22 @@ export class DiskProbe implements FileProbe {
     return facts;
   }
 
+  describeMatching(absolutePath: string, names: NameSelection): PathFacts {
+    const path = resolve(absolutePath);
+    const key = `${path}\0${selectionKey(names)}`;
+    const cached = this.facts.get(key);
+    if (cached) return cached;
+    let facts: PathFacts;
+    try {
+      facts = this.compute(path, names);
+    } catch {
+      facts = MISSING_PATH;
+    }
+    if (this.facts.size >= MAX_CACHED_FACTS) this.facts.clear();
+    this.facts.set(key, facts);
+    return facts;
+  }
+
   expandGlob(pattern: string, cwd: string): readonly string[] | undefined {
     // Cached like `describe`: `rm -rf /tmp/*` reads a large folder, and batches repeat such commands.
     const key = `${cwd}\0${pattern}`;
@@ -138,18 +157,30 @@ export class DiskProbe implements FileProbe {
     return Math.max(1, Math.min(this.options.maxMillis, left));
   }
 
-  private compute(path: string): PathFacts {
+  /** Facts about everything at or below `path`, or with `names`, about the files those names select. */
+  private compute(path: string, names?: NameSelection): PathFacts {
     const snapshot = this.gitSnapshotFor(path);
     const stats = tryLstat(path);
     if (!stats) return { ...MISSING_PATH, inGitRepo: snapshot !== undefined };
     const rel = snapshot ? toGitPath(relative(snapshot.root, path)) : '';
     const standing = snapshot ? standingOf(snapshot, rel) : 'outside';
-    const walk = new BoundedWalk(this.options.maxEntries, this.walkMillis(), snapshot);
+    const matches = names ? nameMatcher(names) : undefined;
+    const selection = matches && names ? { matches, subtrees: names.subtrees } : undefined;
+    const walk = new BoundedWalk(this.options.maxEntries, this.walkMillis(), snapshot, selection);
     const walkStart = performance.now();
     if (stats.isDirectory()) walk.directory(path, rel, standing);
-    else walk.file(stats.isFile() ? stats.size : 0, standing);
+    else if (!matches || matches(basename(path))) walk.file(stats.isFile() ? stats.size : 0, standing);
     this.budgetSpent += performance.now() - walkStart;
     const listed = snapshot !== undefined && standing === 'listed';
+    // With names, git's lists count only the entries they select: by base name, or with `subtrees`,
+    // by any folder name below the path.
+    const selected = (entry: string): boolean => {
+      if (!matches) return true;
+      const segments = (entry === rel || rel === '' ? entry : entry.slice(rel.length + 1)).split('/');
+      return names?.subtrees ? segments.some(matches) : matches(segments[segments.length - 1] ?? '');
+    };
+    const count = (list: readonly string[]): number => (!listed ? 0 : matches ? countSelectedUnder(list, rel, selected) : countUnder(list, rel));
+    const generatedIgnored = !listed || !snapshot ? 0 : countSelectedUnder(snapshot.ignored, rel, (entry) => selected(entry) && entry.split('/').some(isGeneratedName));
     return {
       exists: true,
       isDirectory: stats.isDirectory(),
@@ -158,11 +189,12 @@ export class DiskProbe implements FileProbe {
       bytes: walk.bytes,
       truncated: walk.truncated,
       inGitRepo: snapshot !== undefined,
-      tracked: listed ? countUnder(snapshot.clean, rel) : 0,
-      modified: listed ? countUnder(snapshot.modified, rel) : 0,
-      untracked: (listed ? countUnder(snapshot.untracked, rel) : 0) + walk.untracked,
-      ignored: (listed ? countUnder(snapshot.ignored, rel) : 0) + walk.ignored,
+      tracked: count(snapshot?.clean ?? []),
+      modified: count(snapshot?.modified ?? []),
+      untracked: count(snapshot?.untracked ?? []) + walk.untracked,
+      ignored: count(snapshot?.ignored ?? []) + walk.ignored,
       gitInternal: walk.gitInternal,
+      generated: generatedIgnored + walk.generated,
     };
   }
 }
@@ -205,6 +237,8 @@ class BoundedWalk {
   untracked = 0;
   ignored = 0;
   gitInternal = 0;
+  /** Ignored files in folders git reports whole that are build outputs (`node_modules/`). */
+  generated = 0;
   truncated = false;
   private entries = 0;
   private readonly deadline: number;
@@ -213,23 +247,27 @@ class BoundedWalk {
     private readonly maxEntries: number,
     maxMillis: number,
     private readonly snapshot: GitSnapshot | undefined,
+    /** Count only files whose names match, or whole folders whose names match with `subtrees`. */
+    private readonly selection?: { readonly matches: (name: string) => boolean; readonly subtrees: boolean },
   ) {
     this.deadline = performance.now() + maxMillis;
   }
 
-  file(size: number, standing: Standing): void {
+  file(size: number, standing: Standing, rel = ''): void {
     this.files++;
     this.bytes += size;
     if (standing === 'untracked' || standing === 'git-internal') this.untracked++;
     else if (standing === 'ignored') this.ignored++;
+    if (standing === 'ignored' && rel.split('/').some(isGeneratedName)) this.generated++;
     if (standing === 'git-internal') this.gitInternal++;
   }
 
   directory(root: string, rootRel: string, rootStanding: Standing): void {
     // Depth-first with an explicit stack: deep trees must not overflow the call stack.
-    const stack: [string, string, Standing][] = [[root, rootRel, rootStanding]];
+    // The last element says whether every file below counts (no selection, or inside a selected folder).
+    const stack: [string, string, Standing, boolean][] = [[root, rootRel, rootStanding, this.selection === undefined]];
     while (stack.length > 0) {
-      const [dir, rel, standing] = stack.pop() as [string, string, Standing];
+      const [dir, rel, standing, all] = stack.pop() as [string, string, Standing, boolean];
       let names: { name: string; isDirectory(): boolean; isFile(): boolean }[];
       try {
         names = readdirSync(dir, { withFileTypes: true });
@@ -244,9 +282,10 @@ class BoundedWalk {
         const path = join(dir, entry.name);
         const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
         const childStanding = this.childStanding(standing, childRel);
+        const selected = all || this.selection?.matches(entry.name) === true;
         // Dirent types come from lstat semantics: a symbolic link is never followed.
-        if (entry.isDirectory()) stack.push([path, childRel, childStanding]);
-        else this.file(entry.isFile() ? (tryLstat(path)?.size ?? 0) : 0, childStanding);
+        if (entry.isDirectory()) stack.push([path, childRel, childStanding, all || (selected && this.selection?.subtrees === true)]);
+        else if (selected) this.file(entry.isFile() ? (tryLstat(path)?.size ?? 0) : 0, childStanding, childRel);
       }
     }
   }

@@ -101,6 +101,18 @@ export function countUnder(list: readonly string[], rel: string): number {
   return self + lowerBound(list, `${rel}0`) - lowerBound(list, dir);
 }
 
+/** Entries at or below `rel` that `selected` accepts (paths relative to the repository root). */
+export function countSelectedUnder(list: readonly string[], rel: string, selected: (path: string) => boolean): number {
+  const from = rel === '' ? 0 : lowerBound(list, rel);
+  const to = rel === '' ? list.length : lowerBound(list, `${rel}0`);
+  let count = 0;
+  for (let index = from; index < to; index++) {
+    const entry = list[index] ?? '';
+    if ((rel === '' || entry === rel || entry.startsWith(`${rel}/`)) && selected(entry)) count++;
+  }
+  return count;
+}
+
 function lowerBound(list: readonly string[], key: string): number {
   let lo = 0;
   let hi = list.length;

@@ -1,3 +1,5 @@
+import type { NameSelection } from '../shell/ir';
+
 /**
  * What the engine may ask about the disk and git. The engine stays pure: the CLI and the extension
  * pass a disk-backed probe (`src/host/diskProbe.ts`), tests pass fakes. Every answer is read-only and
@@ -24,6 +26,8 @@ export interface PathFacts {
    * even when counting stopped early): `git clean` never touches them, `rm -rf` does.
    */
   readonly gitInternal?: number;
+  /** How many of the `ignored` files lie in or are build outputs (`node_modules/`, `x.pyc`): a build recreates them. */
+  readonly generated?: number;
 }
 
 export interface FileProbe {
@@ -31,6 +35,8 @@ export interface FileProbe {
   describe(absolutePath: string): PathFacts;
   /** The absolute paths a glob matches in `cwd`, or undefined when it cannot be expanded. */
   expandGlob(pattern: string, cwd: string): readonly string[] | undefined;
+  /** Facts about the files at or below a path whose names match (`find -name`); optional for probes. */
+  describeMatching?(absolutePath: string, names: NameSelection): PathFacts;
 }
 
 export const MISSING_PATH: PathFacts = {

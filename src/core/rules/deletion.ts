@@ -1,7 +1,10 @@
 import type { Finding } from './rule';
 import { pathImpact } from './targets';
 import type { Target } from './targets';
-import { sizeOf, targetName, unrecoverableFiles, plural } from './describe';
+import type { NameSelection } from '../shell/ir';
+import { formatBytes, sizeOf, targetName, unrecoverableFiles, plural } from './describe';
+import { isGeneratedName } from './places';
+import { isSecretPath } from './secretFiles';
 
 /**
  * How bad it is to delete a target, shared by every rule that deletes (`rm`, `find -delete`,
@@ -50,14 +53,16 @@ function score(target: Target, options: DeletionOptions): Scored {
     case 'workspace-ancestor':
       return recursive ? { id: 'workspace-ancestor', score: 95, message: `${what} ${name}, which contains this whole workspace` } : { id: 'outside', score: 40, message: `${verb} ${name} outside the workspace` };
     case 'workspace-root': {
+      if (target.matching && recursive) return matchedScore(target, target.matching, options);
       const lost = unrecoverableFiles(target);
       if (!recursive) {
         return lost > 0
           ? { id: 'workspace-files', score: 55, message: `${verb} every file at the top of the workspace, ${plural(lost, 'file')} of them not in git` }
           : { id: 'workspace-files', score: 30, message: `${verb} every file at the top of the workspace (all tracked by git)` };
       }
-      // A pattern-limited cleanup (`-name '*.pyc'`): Airlock cannot count the matches cheaply, so it is
-      // logged, not asked; the whole tree without a pattern is critical below.
+      // A cleanup limited by tests other than names (`-mtime +30`, `-size +1M`): what they select is not
+      // counted, so it is logged, not asked (names alone are counted above); the whole tree without a
+      // test is critical below.
       if (selective) return { id: 'workspace', score: 40, message: `${what} the workspace (${sizeOf(target)}; ${plural(lost, 'file')} not in git)` };
       return { id: 'workspace-root', score: 90, message: `${what} the whole workspace ${name} (${sizeOf(target)}; ${plural(lost, 'file')} not in git)` };
     }
@@ -77,7 +82,7 @@ function score(target: Target, options: DeletionOptions): Scored {
         ? { id: 'unknown-target', score: 60, message: `${verb} ${name}, a path known only when the command runs; ${whenEmpty(name)}` }
         : { id: 'unknown-target', score: 30, message: `${verb} ${name}, a path known only when the command runs` };
     case 'workspace':
-      return workspaceScore(target, options);
+      return target.matching ? matchedScore(target, target.matching, options) : workspaceScore(target, options);
     case 'temp-root':
       // Temporary folders hold nothing meant to last, but running programs keep sockets, locks and
       // sessions there (ssh-agent, tmux, X11): emptying the whole folder breaks them, so it asks.
@@ -116,6 +121,41 @@ function workspaceScore(target: Target, { recursive, verb, selective }: Deletion
   const many = lost >= 10 || (target.matches ?? 0) >= 10;
   const base = recursive ? (selective ? 50 : 65) : many ? 55 : lost > 1 ? 40 : 30;
   return { id: 'workspace-unrecoverable', score: base, message: `${what} ${name} (${sizeOf(target)}): ${plural(lost, 'file')} git cannot restore (${detail})` };
+}
+
+/**
+ * Files selected by name in the workspace (`find . -name '*.pyc' -delete`), counted on disk: nothing
+ * matching, or only committed files, is logged; generated files git ignores (`*.pyc`, `*.log`) are
+ * logged; untracked or changed files, other ignored files (a `.env`, a local database) and secrets ask.
+ */
+function matchedScore(target: Target, names: NameSelection, { verb }: DeletionOptions): Scored {
+  const label = names.patterns.join(' or ');
+  const under = `under ${targetName(target)}`;
+  const facts = target.facts;
+  if (!facts || !facts.exists) return { id: 'workspace-missing', score: 15, message: `${verb} files named ${label} ${under}, which does not exist now` };
+  if (facts.files === 0) return { id: 'matching-none', score: 10, message: `${verb} files named ${label} ${under}: none match now` };
+  const what = `${verb} ${plural(facts.files, 'file')}${facts.truncated ? '+' : ''} named ${label} ${under} (${formatBytes(facts.bytes)})`;
+  const secret = names.patterns.some((pattern) => isSecretPath(sampleName(pattern)));
+  if (secret) return { id: 'matching-secrets', score: 60, message: `${what}: files that hold secrets, which no commit keeps` };
+  if (!facts.inGitRepo) return { id: 'matching-unversioned', score: 55, message: `${what}; the workspace has no git to restore them` };
+  const unsaved = facts.untracked + facts.modified;
+  if (unsaved > 0) {
+    const detail = [facts.untracked > 0 ? `${facts.untracked} untracked` : '', facts.modified > 0 ? `${facts.modified} with uncommitted changes` : ''].filter(Boolean).join(', ');
+    return { id: 'matching-unrecoverable', score: unsaved >= 10 ? 60 : 55, message: `${what}: ${plural(unsaved, 'file')} git cannot restore (${detail})` };
+  }
+  // Ignored files are generated when the names say so (`*.pyc`) or they lie in build outputs (`node_modules/`).
+  const kept = names.patterns.every((pattern) => isGeneratedName(sampleName(pattern))) ? 0 : facts.ignored - (facts.generated ?? 0);
+  if (kept > 0) return { id: 'matching-ignored', score: 50, message: `${what}: ${plural(kept, 'file')} git ignores and no build recreates, so no commit holds them` };
+  if (facts.ignored > 0) {
+    const committed = facts.tracked > 0 ? `, and ${facts.tracked} committed, which git can restore` : '';
+    return { id: 'matching-generated', score: 15, message: `${what}: ${facts.ignored} generated, which git ignores and a build recreates${committed}` };
+  }
+  return { id: 'matching-tracked', score: 30, message: `${what}; every one is committed, so git can restore them` };
+}
+
+/** A name a pattern would match, to test it against name rules: `*.pyc` stands for `.pyc`, `.env*` for `.env`. */
+function sampleName(pattern: string): string {
+  return pattern.replace(/\[[^\]]*\]/g, 'x').replace(/\?/g, 'x').replace(/\*/g, '');
 }
 
 /** What goes when the leading variable is empty: `$TMPDIR/foo` with TMPDIR unset is `/foo`. */

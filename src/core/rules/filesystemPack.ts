@@ -51,7 +51,10 @@ const findDelete: Rule = {
     const find = parseFind(input.invocation.argv.slice(1));
     if (!find.deletes || find.emptyOnly) return undefined;
     const startWords = find.starts.length > 0 ? find.starts : [{ value: '.', prefix: '.', dynamic: false, glob: false }];
-    return targetsOf(input, startWords).map((target) => deletionFinding(target, { recursive: true, rule: 'fs.find-delete', verb: 'deletes', selective: find.selective }));
+    // `-delete` removes matching files, and folders only once empty: names select files, not subtrees.
+    const names = find.names;
+    const targets = names ? startWords.map((word) => input.targets.resolveMatching(word, input.invocation, names)) : targetsOf(input, startWords);
+    return targets.map((target) => deletionFinding(target, { recursive: true, rule: 'fs.find-delete', verb: 'deletes', selective: find.selective }));
   },
 };
 

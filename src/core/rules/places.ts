@@ -50,6 +50,11 @@ const BUILD_OUTPUTS = new Set([
 ]);
 const BUILD_FILE = /\.(pyc|pyo|o|obj|class|log|tmp|swp|orig|rej|tsbuildinfo)$|^\.ds_store$/i;
 
+/** A name builds and tools recreate: a build-output folder (`node_modules`) or file (`x.pyc`). */
+export function isGeneratedName(name: string): boolean {
+  return BUILD_OUTPUTS.has(name.toLowerCase()) || BUILD_FILE.test(name);
+}
+
 /** Folders in home that hold what people cannot recreate: keys, credentials, documents, settings. */
 const HOME_SENSITIVE = new Set([
   '.ssh', '.aws', '.gnupg', '.config', '.kube', '.docker', '.azure', '.gcloud', '.local', '.password-store', '.netrc',

@@ -2,7 +2,8 @@ import * as posixPath from 'node:path/posix';
 import type { PathImpact } from '../assessment';
 import type { AnalysisContext } from '../context/analysisContext';
 import type { PathFacts } from '../context/probe';
-import type { Invocation, Word } from '../shell/ir';
+import type { Invocation, NameSelection, Word } from '../shell/ir';
+import { selectionKey } from '../context/nameMatch';
 import { placeOf, worsePlace } from './places';
 import type { Place, PlaceContext } from './places';
 
@@ -19,6 +20,8 @@ export interface Target {
   readonly facts: PathFacts | undefined;
   /** Paths a glob matched, when it was one. */
   readonly matches: number | undefined;
+  /** Only files with these names at or below `path` are meant (`find -name`), and `facts` counts just them. */
+  readonly matching?: NameSelection;
 }
 
 const MAX_GLOB_MATCHES_MEASURED = 200;
@@ -42,11 +45,32 @@ export class TargetResolver {
       const place: Place = /^(\/|\/\*)?$/.test(otherHome[1] ?? '') ? 'home' : 'home-child';
       return { word, path: word.value, place, dynamic: true, remote: undefined, facts: undefined, matches: undefined };
     }
-    if (word.dynamic) return this.dynamicTarget(word, base);
+    if (word.dynamic) return word.found ? this.selectByName(this.dynamicTarget(word, base), word.found) : this.dynamicTarget(word, base);
     const path = toAbsolute(word.value, base);
     if (path === undefined) return unknownTarget(word, undefined);
     if (word.glob) return this.globTarget(word, path, base);
     return { word, path, place: placeOf(path, this.places), dynamic: false, remote: undefined, facts: this.describe(path), matches: undefined };
+  }
+
+  /** A start path of `find -name ... -delete`: only the files with those names there are meant. */
+  resolveMatching(word: Word, invocation: Invocation, names: NameSelection): Target {
+    return this.selectByName(this.resolve(word, invocation), names);
+  }
+
+  /**
+   * Narrows a target to the files whose names match, measured on disk, when the probe can and the
+   * target is a known local folder; otherwise the target stays whole (an upper bound).
+   */
+  private selectByName(target: Target, names: NameSelection): Target {
+    const probe = this.context.probe;
+    if (!probe.describeMatching || target.path === undefined || target.remote !== undefined || target.word.glob) return target;
+    const key = `${target.path}\0${selectionKey(names)}`;
+    let facts = this.facts.get(key);
+    if (!facts) {
+      facts = probe.describeMatching(target.path, names);
+      this.facts.set(key, facts);
+    }
+    return { ...target, facts, matching: names };
   }
 
   describe(path: string): PathFacts {

@@ -1,4 +1,4 @@
-import type { Word } from './ir';
+import type { NameSelection, Word } from './ir';
 
 /**
  * `find`'s command line, read the way find reads it: global options, start paths, then an expression
@@ -15,6 +15,14 @@ export interface FindCommand {
   readonly emptyOnly: boolean;
   /** `-exec cmd {} ;` and kin, with their words. */
   readonly execs: readonly { readonly action: string; readonly argv: readonly Word[] }[];
+  /**
+   * The name patterns that bound what is found, when names alone bound it: `-name`/`-iname` tests
+   * with no negation, and either no `-o` or nothing but name tests (other tests only narrow further).
+   * `subtrees` is false: a caller that removes whole folders (`-exec rm -r {}`) turns it on.
+   */
+  readonly names?: NameSelection;
+  /** `-type f`: only files are found, never folders. */
+  readonly filesOnly: boolean;
 }
 
 const TESTS_WITH_ARGUMENT = new Set([
@@ -48,6 +56,13 @@ export function parseFind(args: readonly Word[]): FindCommand {
   let deletes = false;
   let selective = false;
   let empty = false;
+  const patterns: string[] = [];
+  let caseInsensitive = false;
+  let otherTests = false;
+  let either = false;
+  let negated = false;
+  let dynamicPattern = false;
+  let filesOnly = false;
   const execs: { action: string; argv: Word[] }[] = [];
   for (; index < args.length; index++) {
     const value = args[index]?.value ?? '';
@@ -63,8 +78,21 @@ export function parseFind(args: readonly Word[]): FindCommand {
     }
     if (value === '-delete') deletes = true;
     if (value === '-empty') empty = true;
+    if (value === '-o' || value === '-or') either = true;
+    if (value === '!' || value === '-not') negated = true;
+    if (value === '-type' && args[index + 1]?.value === 'f') filesOnly = true;
+    if (value === '-name' || value === '-iname') {
+      const pattern = args[index + 1];
+      if (!pattern || pattern.dynamic) dynamicPattern = true;
+      else patterns.push(pattern.value);
+      if (value === '-iname') caseInsensitive = true;
+    } else if (SELECTING_TESTS.has(value)) {
+      otherTests = true;
+    }
     if (SELECTING_TESTS.has(value)) selective = true;
     if (TESTS_WITH_ARGUMENT.has(value)) index++;
   }
-  return { starts, deletes, selective, emptyOnly: empty && !selective, execs };
+  const bounded = patterns.length > 0 && !negated && !dynamicPattern && (!either || !otherTests);
+  const names = bounded ? { patterns, caseInsensitive, subtrees: false } : undefined;
+  return { starts, deletes, selective, emptyOnly: empty && !selective, execs, filesOnly, ...(names ? { names } : {}) };
 }

@@ -15,6 +15,18 @@ export interface Word {
   readonly glob: boolean;
   /** Programs whose output makes up part of the word (`$(curl ...)` gives `['curl']`). */
   readonly sources?: readonly string[];
+  /** For `{}` in `find -exec`: the files find selects by name alone, when it selects by name alone. */
+  readonly found?: NameSelection;
+}
+
+/**
+ * Files selected by name (`find . -name '*.pyc'`): find's own glob rules on each base name. With
+ * `subtrees`, a matching folder counts with everything below it (`-exec rm -r {}` removes it whole).
+ */
+export interface NameSelection {
+  readonly patterns: readonly string[];
+  readonly caseInsensitive: boolean;
+  readonly subtrees: boolean;
 }
 
 export type RedirectOp = '>' | '>>' | '>|' | '&>' | '&>>' | '<' | '<>' | '>&' | '<&' | string;

@@ -279,7 +279,10 @@ function unwrapFindExec(args: readonly Word[]): Unwrapped[] {
     starts.slice(0, 8).map((start): Unwrapped => {
       // `{}` is each file found: known only to lie below the start path, which is a folder.
       const below = start.endsWith('/') ? start : `${start}/`;
-      return { kind: 'argv', argv: argv.map((word) => (word.value.includes('{}') ? dynamicWord(word.value.replace('{}', `${below}…`), below) : word)), via: `find ${action}${scope}` };
+      // Found by name alone, `{}` stands for those files; a matching folder goes whole unless `-type f`.
+      const found = find.names ? { found: { ...find.names, subtrees: !find.filesOnly } } : {};
+      const item = (word: Word): Word => ({ ...dynamicWord(word.value.replace('{}', `${below}…`), below), ...(word.value === '{}' ? found : {}) });
+      return { kind: 'argv', argv: argv.map((word) => (word.value.includes('{}') ? item(word) : word)), via: `find ${action}${scope}` };
     }),
   );
 }
