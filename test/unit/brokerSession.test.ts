@@ -217,7 +217,7 @@ void describe('the guard coprocess (built CLI) with a broker', () => {
     let exited = false;
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('close', () => (exited = true));
-    const send = (seq: number, line: string): void => void child.stdin.write([String(seq), root, line].map((f) => `${f}\0`).join(''));
+    const send = (seq: number, line: string): void => void child.stdin.write([String(seq), root, '', line].map((f) => `${f}\0`).join(''));
     const lines = (): string[] => out.split('\n').filter(Boolean);
     try {
       send(1, 'echo hi');
