@@ -32,9 +32,12 @@ builtin unset __airlock_guard_loaded
 __airlock_guard_loaded=1 __airlock_seq=0
 __airlock_cmd=(${command})
 # The folder of PATH shims the extension put first on PATH (AIRLOCK_SHIM_DIR), as it was when the
-# guard loaded: unsetting the variable later does not make the guard forget it.
-__airlock_shim_dir=$\{AIRLOCK_SHIM_DIR%/}
-builtin readonly __airlock_shim_dir
+# guard loaded: unsetting the variable later does not make the guard forget it. Kept when the guard
+# loads again in the same shell (assigning a readonly variable would end a non-interactive one).
+if [[ $\{__airlock_shim_dir@a} != *r* ]]; then
+  __airlock_shim_dir=$\{AIRLOCK_SHIM_DIR%/}
+  builtin readonly __airlock_shim_dir
+fi
 
 # Sets __airlock_shims to on while that folder still comes before the system program folders on
 # PATH, off once it was removed or moved behind them (PathShimState in brokerMessages.ts), nothing

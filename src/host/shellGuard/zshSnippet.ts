@@ -24,8 +24,9 @@ typeset -g __airlock_guard_loaded=1 __airlock_seq=0 __airlock_reply= __airlock_m
 typeset -ga __airlock_cmd
 __airlock_cmd=(${command})
 # The folder of PATH shims the extension put first on PATH (AIRLOCK_SHIM_DIR), as it was when the
-# guard loaded: unsetting the variable later does not make the guard forget it.
-typeset -gr __airlock_shim_dir=$\{AIRLOCK_SHIM_DIR%/}
+# guard loaded: unsetting the variable later does not make the guard forget it. Kept when the guard
+# loads again in the same shell.
+[[ $\{(t)__airlock_shim_dir} == *readonly* ]] || typeset -gr __airlock_shim_dir=$\{AIRLOCK_SHIM_DIR%/}
 typeset -g __airlock_shims=
 
 # Sets __airlock_shims to on while that folder still comes before the system program folders on
