@@ -93,6 +93,17 @@ void test('export writes JSON lines or CSV, to stdout or a file, with formula ce
   assert.ok(rows[3]?.includes(`"'=HYPERLINK(""http://x"")"`), rows[3]);
 });
 
+void test('tail marks a line run from a shell whose PATH no longer led to the shims', async () => {
+  const workspace = mkdtempSync(join(base, 'ws-'));
+  mkdirSync(join(workspace, '.git'));
+  const store = LedgerStore.forDirectory(workspace);
+  await store.append({ ...sampleRecord('make deploy'), pathShims: 'off' });
+  await store.append(sampleRecord('make test'));
+  const lines = (await run('tail', '--workspace', workspace)).out.trim().split('\n');
+  assert.match(lines[0] ?? '', /make deploy .*\(PATH shims off\)$/);
+  assert.doesNotMatch(lines[1] ?? '', /PATH shims/);
+});
+
 void test('export and tail still read the rest of a ledger with a corrupt line, and say so', async () => {
   const workspace = await workspaceWith(['echo 1', 'echo 2']);
   const file = join(workspace, '.airlock', 'ledger.jsonl');

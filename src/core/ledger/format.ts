@@ -90,6 +90,8 @@ export function formatTailLine(entry: LedgerEntry): string {
     decider,
     command.length > 160 ? `${command.slice(0, 157)}...` : command,
     rules.length > 0 ? `[${rules.join(', ')}]` : '',
+    // Decided as usual, but what the line started met no shim: worth seeing at a glance.
+    entry.pathShims === 'off' ? '(PATH shims off)' : '',
   ]
     .filter((part) => part !== '')
     .join('  ');
