@@ -61,4 +61,57 @@ void describe('guard witness', () => {
     witness.saw({ ...request('npm test'), pathShims: 'off' });
     assert.deepEqual(await later, { pathShims: 'off' });
   });
+  // Seen in VS Code 1.139 (confidence High) with lines typed while the one before was being checked:
+  // the terminal echoed pieces of the later lines, and VS Code reported them with the first.
+  const merged = 'export PATH=/usr/bin:/bin\nlock_shims:-none}"\nexpo';
+  const terminalQuery = (commandLine: string, shellPid = 42) => ({ commandLine, shellPid, sources: ['shell-guard'], since: 0, typedAheadLines: true });
+
+  void it('vouches for a terminal line reported with text typed ahead by its first line, and finds each typed-ahead piece in a later request of that shell', async () => {
+    const witness = new GuardWitness();
+    witness.saw(request('export PATH=/usr/bin:/bin'), 42);
+    const vouch = witness.claim(terminalQuery(merged));
+    assert.deepEqual(vouch?.typedAhead?.lines, ['lock_shims:-none}"', 'expo']);
+    const typedAhead = vouch?.typedAhead;
+    assert.ok(typedAhead);
+    assert.deepEqual(witness.uncheckedTypedAhead(typedAhead), ['lock_shims:-none}"', 'expo'], 'nothing asked about them yet');
+    // Asked about only once the first line ended; a request of another shell is no evidence.
+    const waiting = witness.waitForTypedAhead(typedAhead, 10_000);
+    witness.saw(request('echo "expo"'), 7);
+    witness.saw(request('echo "dropped=${__airlock_shims:-none}"'), 42);
+    assert.deepEqual(witness.uncheckedTypedAhead(typedAhead), ['expo']);
+    // The later line's own execution may take its request first: it still shows the text was checked.
+    witness.saw(request('export PATH=$saved_path'), 42);
+    assert.equal(!!witness.claim(terminalQuery('export PATH=$saved_path')), true);
+    assert.deepEqual(await waiting, []);
+  });
+
+  void it('keeps a merged line whose other part no guard asked about unvouched: the typed-ahead part, or the line that ran', async () => {
+    const witness = new GuardWitness();
+    witness.saw(request('echo a'), 42);
+    const vouch = witness.claim(terminalQuery('echo a\nrm -rf victim'));
+    assert.ok(vouch?.typedAhead);
+    witness.saw(request('ls'), 42);
+    assert.deepEqual(await witness.waitForTypedAhead(vouch.typedAhead, 20), ['rm -rf victim'], 'no later request contains it');
+
+    witness.saw(request('echo b'), 42);
+    assert.equal(witness.claim(terminalQuery('rm -rf victim\necho b')), undefined, 'the line that ran was never asked about');
+    assert.equal(witness.claim(terminalQuery('echo b\nrm -rf victim', 7)), undefined, 'another shell asked');
+  });
+
+  void it('counts only requests after the first line\'s own for typed-ahead text, and only for terminal lines', () => {
+    const witness = new GuardWitness();
+    witness.saw(request('export PATH=/usr/bin:/bin'), 42);
+    const vouch = witness.claim(terminalQuery('export PATH=/usr/bin:/bin\nexport'));
+    assert.ok(vouch?.typedAhead);
+    assert.deepEqual(witness.uncheckedTypedAhead(vouch.typedAhead), ['export'], 'the first line\'s own request does not vouch for what was typed after it');
+
+    witness.saw(request('make'));
+    assert.equal(witness.claim({ commandLine: 'make\nrm -rf victim', sources: ['shell-guard'], since: 0 }), undefined, 'a task\'s command line is one command');
+  });
+
+  void it('vouches for a multi-line command the guard asked about as a whole, with nothing typed ahead', () => {
+    const witness = new GuardWitness();
+    witness.saw(request('for f in a b; do\n  rm -f "$f"\ndone'), 42);
+    assert.deepEqual(witness.claim(terminalQuery('for f in a b; do\nrm -f "$f"\ndone')), {});
+  });
 });

@@ -20,7 +20,8 @@ export type LedgerOutcome = 'allowed' | 'denied';
  * Airlock's view (`allow-once`, `allow-similar`, `typed-confirmation`, `deny`), nobody in time
  * (`timeout`), deciding alone without a person (`fail-closed`), a flood limit (`limit`), or nobody
  * before it ran: an observer saw it start without any guard being asked (`ran-unguarded`, or
- * `stopped-unguarded` when it was stopped while still running).
+ * `stopped-unguarded` when it was stopped while still running, `observed` when harmless), or saw
+ * text typed ahead of a guarded line that no guard was asked about later (`typed-ahead-unchecked`).
  */
 export interface Decider {
   readonly by: 'policy' | 'person' | 'timeout' | 'fail-closed' | 'limit' | 'observer';

@@ -22,10 +22,17 @@ const RISKY_GRACE_MS = 2_000;
 const ALLOWED_GRACE_MS = 10_000;
 /** A guard may ask long before the command starts (it waited for a person). */
 const VOUCH_WINDOW_MS = 10 * 60_000;
+/**
+ * How long after a line ended the lines typed ahead of it (reported with it) may take to reach the
+ * guard: they are read once it ended, and the last one may still have been half typed.
+ */
+const TYPED_AHEAD_GRACE_MS = 30_000;
 
 interface Observed {
   readonly kind: 'terminal' | 'task';
   readonly commandLine: string;
+  /** How sure VS Code was of a terminal's command line, for the log. */
+  readonly confidence?: vscode.TerminalShellExecutionCommandLineConfidence;
   readonly cwd: string;
   /** What ran it, for messages: the terminal's or the task's name. */
   readonly where: string;
@@ -94,15 +101,20 @@ export class ExecutionObserver extends Disposable {
     }));
     try {
       // The line as it was run; VS Code sometimes reports it with the newline that ended it.
-      const commandLine = event.execution.commandLine.value.replace(/\s+$/, '');
+      // Whatever its confidence: Low means the shell's own integration did not report the line and
+      // VS Code read it from the screen, which is also what a shell whose DEBUG trap was removed (the
+      // guard's with VS Code's) looks like; skipping Low lines would skip exactly those terminals. The
+      // text may then be merged or cut, as High lines typed ahead are too, which `claim` allows for.
+      const { value, confidence } = event.execution.commandLine;
+      const commandLine = value.replace(/\s+$/, '');
       // The guard's own stand-in for a line it blocked as it was entered.
       if (!this.enabled || commandLine.trim() === '' || /^\s*__airlock_blocked\b/.test(commandLine)) return;
       const shellPid = await event.terminal.processId;
       const cwd = event.execution.cwd?.fsPath ?? event.shellIntegration.cwd?.fsPath ?? workspaceFolder() ?? process.cwd();
       const terminal = event.terminal;
       await this.observe({
-        kind: 'terminal', commandLine, cwd, where: `terminal "${terminal.name}"`, started,
-        query: { commandLine, sources: ['shell-guard'], since: started - VOUCH_WINDOW_MS, ...(shellPid !== undefined ? { shellPid } : {}) },
+        kind: 'terminal', commandLine, confidence, cwd, where: `terminal "${terminal.name}"`, started,
+        query: { commandLine, sources: ['shell-guard'], since: started - VOUCH_WINDOW_MS, typedAheadLines: true, ...(shellPid !== undefined ? { shellPid } : {}) },
         ended: end, hasEnded: () => ended,
         // Ctrl-C reaches the foreground job through the terminal, as a person's would.
         stop: () => terminal.sendText('\u0003', false),
@@ -145,7 +157,7 @@ export class ExecutionObserver extends Disposable {
   private async observe(observed: Observed, shellPid: number | undefined): Promise<void> {
     // The usual case: the guard asked before the command started. Nothing to assess again.
     const vouch = this.witness.claim(observed.query);
-    if (vouch) return this.notePathShims(observed, vouch);
+    if (vouch) return this.vouched(observed, vouch);
     const source: GuardSource = observed.kind === 'task' ? 'task' : 'shell-guard';
     const request: GuardRequest = { action: { kind: 'shell', command: observed.commandLine, cwd: observed.cwd }, cwd: observed.cwd, source };
     let evaluation: Evaluation;
@@ -158,7 +170,7 @@ export class ExecutionObserver extends Disposable {
     const risky = evaluation.policy.decision !== 'allow';
     const vouched = await this.witness.waitFor(observed.query, risky ? RISKY_GRACE_MS : ALLOWED_GRACE_MS, observed.ended);
     this.log.debug(`${observed.where}: ${JSON.stringify(observed.commandLine)} started (${evaluation.policy.decision}); ${vouched ? 'a guard asked first' : 'no guard asked'}`);
-    if (vouched) return this.notePathShims(observed, vouched);
+    if (vouched) return this.vouched(observed, vouched);
     // A task's shell also reports its command as a terminal execution: the task's own event speaks for it.
     if ((observed.kind === 'terminal' && shellPid !== undefined && this.taskShells.has(shellPid))) return;
     let stopped = false;
@@ -167,12 +179,42 @@ export class ExecutionObserver extends Disposable {
       stopped = true;
     }
     const how = !risky ? 'observed' : stopped ? 'stopped-unguarded' : 'ran-unguarded';
+    await this.recordUnguarded(observed, request, evaluation, how, stopped);
+    if (risky) this.report.unguarded({ request, evaluation, where: observed.where, stopped, runAgain: observed.runAgain });
+  }
+
+  /**
+   * A guard saw the line that ran. Lines VS Code reported along with it were typed ahead: each must
+   * reach the guard in turn once this one ended, or they went past a guard that is gone. They are not
+   * stopped (they are not running yet, or are running as their own execution, which is observed on its
+   * own), but text typed ahead that no guard ever saw is recorded, as `typed-ahead-unchecked`.
+   */
+  private async vouched(observed: Observed, vouch: Vouch): Promise<void> {
+    await this.notePathShims(observed, vouch);
+    if (!vouch.typedAhead) return;
+    await observed.ended;
+    const unchecked = await this.witness.waitForTypedAhead(vouch.typedAhead, TYPED_AHEAD_GRACE_MS);
+    if (unchecked.length === 0) {
+      this.log.info(`${observed.where}: ${JSON.stringify(observed.commandLine)} was reported as one line with text typed ahead of it; the guard checked both`);
+      return;
+    }
+    const command = unchecked.join('\n');
+    const request: GuardRequest = { action: { kind: 'shell', command, cwd: observed.cwd }, cwd: observed.cwd, source: 'shell-guard' };
+    try {
+      await this.recordUnguarded(observed, request, await this.broker.assess(request), 'typed-ahead-unchecked', false);
+    } catch (error) {
+      this.log.warn(`could not assess ${observed.where}'s typed-ahead text ${JSON.stringify(command)}: ${(error as Error).message}`);
+    }
+  }
+
+  private async recordUnguarded(observed: Observed, request: GuardRequest, evaluation: Evaluation, how: string, stopped: boolean): Promise<void> {
     const ledger = await this.broker.recordObserved(request, evaluation, stopped ? 'denied' : 'allowed', observed.guardMissing ? `${how}; guard missing in its terminal` : how);
     if ('error' in ledger) this.log.warn(`the ledger entry for ${observed.where}'s command could not be written: ${ledger.error}`);
-    this.log.info(`${observed.where}: ${JSON.stringify(observed.commandLine)} ran without a guard seeing it first (${how})`);
-    if (observed.guardMissing && observed.terminal) this.report.guardMissing(observed.terminal, observed.where, observed.commandLine);
+    const command = request.action.kind === 'shell' ? request.action.command : observed.commandLine;
+    const confidence = observed.confidence === undefined ? '' : `, command line confidence ${observed.confidence}`;
+    this.log.info(`${observed.where}: ${JSON.stringify(command)} got past without a guard seeing it (${how}${confidence}; reported as ${JSON.stringify(observed.commandLine)})`);
+    if (observed.guardMissing && observed.terminal) this.report.guardMissing(observed.terminal, observed.where, command);
     else if (observed.terminal) this.onUnguardedTerminal(observed.terminal);
-    if (risky) this.report.unguarded({ request, evaluation, where: observed.where, stopped, runAgain: observed.runAgain });
   }
 
   /**
