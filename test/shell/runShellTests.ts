@@ -146,7 +146,13 @@ function shellTests(shell: ShellName): ShellTest[] {
     tests.push({
       name: `${shell}: a coprocess that died is started again before a later prompt`,
       run: (sandbox) => {
-        const { output } = runInteractive(sandbox, shell, ['first=$__airlock_srv_pid; kill -9 $first', 'true', 'kill -0 $__airlock_srv_pid && [ "$__airlock_srv_pid" != "$first" ] && echo restarted-ok'], { probe: false });
+        // kill returns once the signal is sent, not once the coprocess is gone: on a busy machine it can
+        // stay runnable with the SIGKILL pending past the next prompt, and in bash the guard's node, a
+        // child of the killed coproc subshell, still answers the next line. The guard restarts what
+        // kill -0 shows dead, so the line waits until kill -0 shows it (no event to block on: the
+        // coprocess is disowned, so wait cannot see it).
+        const killed = 'first=$__airlock_srv_pid; kill -9 $first; while kill -0 $first 2>/dev/null; do sleep 0.05; done';
+        const { output } = runInteractive(sandbox, shell, [killed, 'true', 'kill -0 $__airlock_srv_pid && [ "$__airlock_srv_pid" != "$first" ] && echo restarted-ok'], { probe: false });
         assert.match(output, /^restarted-ok/m, output);
       },
     });
