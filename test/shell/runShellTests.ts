@@ -156,6 +156,23 @@ function shellTests(shell: ShellName): ShellTest[] {
         assert.match(output, /^restarted-ok/m, output);
       },
     });
+    if (shell === 'bash') {
+      tests.push({
+        name: 'bash: a write to a pipe nobody reads fails instead of ending the guarded shell, and programs it starts keep the default SIGPIPE',
+        run: (sandbox) => {
+          // The guard writes each line to its coprocess; one that ends just before the write must not
+          // take the terminal with it. The reader of this pipe exits at once, as such a coprocess would.
+          const write = 'exec {fd}> >(exit 0); sleep 0.3; builtin printf x >&$fd 2>/dev/null; echo "survived-$?"';
+          const { output } = runInteractive(sandbox, shell, [write, 'grep SigIgn /proc/self/status', 'echo still-here'], { probe: false });
+          assert.match(output, /^survived-1/m, output);
+          assert.match(output, /^still-here/m, output);
+          // SIGPIPE is signal 13: bit 12 of the ignored-signals mask of a program the shell started.
+          const mask = /^SigIgn:\s*([0-9a-f]+)/m.exec(output)?.[1];
+          assert.ok(mask !== undefined, output);
+          assert.equal(BigInt(`0x${mask}`) & (1n << 12n), 0n, `SIGPIPE is ignored in a child: ${output}`);
+        },
+      });
+    }
     tests.push({
       name: `${shell}: multi-line commands are decided as a whole`,
       run: (sandbox) => {

@@ -65,7 +65,7 @@ __airlock_ask() {
   if [[ -n $\{__airlock_srv_pid-} && -n $\{__AIRLOCK_SRV[1]-} ]] && builtin kill -0 "$__airlock_srv_pid" 2>/dev/null; then
     (( __airlock_seq += 1 ))
     local seq=$__airlock_seq$'\t' line
-    if builtin printf '%s\0%s\0%s\0%s\0' "$__airlock_seq" "$PWD" "$__airlock_shims" "$1" >&"$\{__AIRLOCK_SRV[1]}"; then
+    if builtin printf '%s\0%s\0%s\0%s\0' "$__airlock_seq" "$PWD" "$__airlock_shims" "$1" 2>/dev/null >&"$\{__AIRLOCK_SRV[1]}"; then
       while IFS= builtin read -r line <&"$\{__AIRLOCK_SRV[0]}"; do
         [[ $line == "$seq"* ]] || continue
         line=$\{line#"$seq"}
@@ -262,6 +262,11 @@ else
   [[ $__airlock_chain == '__airlock_debug "$_"' ]] && __airlock_chain=
   __airlock_nonce=$RANDOM$RANDOM$RANDOM
   PROMPT_COMMAND="__airlock_prompt $__airlock_nonce$\{PROMPT_COMMAND:+; $PROMPT_COMMAND}"
+  # An interactive bash dies of SIGPIPE when it writes to a pipe nobody reads: a coprocess that ends
+  # between the liveness check and the write would close the terminal. With a handler (not an ignore,
+  # which every program started from the shell would inherit) the write fails instead, and the line
+  # falls back to a one-shot check. A PIPE trap of the person's own is left as it is.
+  [[ -z $(builtin trap -p PIPE) ]] && builtin trap ':' PIPE
   __airlock_start_server
   __airlock_install
   # Redefining or unsetting the guard's functions would switch it off quietly.
