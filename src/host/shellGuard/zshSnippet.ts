@@ -1,4 +1,5 @@
 import type { GuardSnippetOptions } from './snippetText';
+import { pathShimsFunction } from './pathShimsCheck';
 import { posixQuote, shellText } from './snippetText';
 
 /**
@@ -29,23 +30,8 @@ __airlock_cmd=(${command})
 [[ $\{(t)__airlock_shim_dir} == *readonly* ]] || typeset -gr __airlock_shim_dir=$\{AIRLOCK_SHIM_DIR%/}
 typeset -g __airlock_shims=
 
-# Sets __airlock_shims to on while that folder still comes before the system program folders on
-# PATH (path=(...) edits PATH too), off once it was removed or moved behind them (PathShimState in
-# brokerMessages.ts), nothing without a shim folder. Builtins only, no fork: it runs for every line.
-__airlock_path_shims() {
-  emulate -L zsh
-  __airlock_shims=
-  [[ -n $__airlock_shim_dir ]] || return 0
-  local p=":$PATH:" before
-  p=$\{p//\/:/:}
-  before=$\{p%%":$__airlock_shim_dir:"*}
-  __airlock_shims=off
-  [[ $before == "$p" ]] && return 0
-  case $before: in
-    (*:/usr/local/sbin:*|*:/usr/local/bin:*|*:/usr/sbin:*|*:/usr/bin:*|*:/sbin:*|*:/bin:*) ;;
-    (*) __airlock_shims=on ;;
-  esac
-}
+# The PATH shim check (pathShimsCheck.ts): on, off, or nothing, for each line the guard sends.
+${pathShimsFunction('emulate -L zsh')}
 
 # Sets __airlock_reply to the answer line for $1 (decided in $PWD). While a person is asked, the
 # coprocess says so and the shell prints it. Answers carry the request's number: a late answer to a
