@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiTest } from '../harness/uiSuite';
+import { ledgerEntries, openGuardedTerminal, whenGuardsReady } from './guardedTerminal';
 
 // Tampering with the shell guard from inside its own terminal: a script, sourced by an allowed line
 // (the guard checks the line, not what the file does), puts Enter, the prompt hook and the DEBUG trap
@@ -33,13 +34,7 @@ export const tests: UiTest[] = [
       fs.mkdirSync(victim, { recursive: true });
       fs.writeFileSync(path.join(victim, 'data'), 'keep me\n');
       fs.writeFileSync(path.join(workbench.workspace, 'off.sh'), SWITCH_OFF);
-      await workbench.runCommand('Airlock: Show Log');
-      await workbench.outputPanel().filter({ hasText: 'PATH shims for high-risk programs' }).waitFor();
-      await workbench.openTerminal();
-      // A first line through the guard's session: from now on this terminal is expected to ask.
-      await workbench.typeInTerminal('echo "guard=${__airlock_guard_loaded:-missing}"');
-      const [, loaded] = await workbench.waitForTerminalText(/^guard=(\w+)$/m);
-      assert.equal(loaded, '1');
+      await openGuardedTerminal(workbench);
       await workbench.typeInTerminal('. ./off.sh; echo "switched-off=$?"');
       await workbench.waitForTerminalText(/^switched-off=0$/m);
 
@@ -55,8 +50,7 @@ export const tests: UiTest[] = [
       const screen = (await workbench.terminalLines()).join('\n');
       assert.equal(exit, '130', `the line was not interrupted:\n${screen}`);
       assert.ok(fs.existsSync(path.join(victim, 'data')), `the victim folder was touched:\n${screen}`);
-      const ledger = fs.readFileSync(path.join(workbench.workspace, '.airlock', 'ledger.jsonl'), 'utf8').trim().split('\n')
-        .map((line) => JSON.parse(line) as { outcome?: string; decider?: { by?: string; how?: string }; action?: { command?: string } });
+      const ledger = await ledgerEntries(path.join(workbench.workspace, '.airlock', 'ledger.jsonl'), (all) => all.some((e) => e.action?.command === 'sleep 30; rm -rf victim'));
       const entry = ledger.find((e) => e.action?.command === 'sleep 30; rm -rf victim');
       assert.deepEqual([entry?.outcome, entry?.decider?.by, entry?.decider?.how], ['denied', 'observer', 'stopped-unguarded; guard missing in its terminal'], JSON.stringify(ledger.slice(-5)));
     },
@@ -66,8 +60,7 @@ export const tests: UiTest[] = [
     timeoutMs: 120_000,
     async run(workbench) {
       const ledgerFile = path.join(workbench.workspace, '.airlock', 'ledger.jsonl');
-      await workbench.runCommand('Airlock: Show Log');
-      await workbench.outputPanel().filter({ hasText: 'PATH shims for high-risk programs' }).waitFor();
+      await whenGuardsReady(workbench);
       await workbench.openTerminal();
       // The state a line reports is read as it is sent: this one still went out with the shims leading.
       await workbench.typeInTerminal('saved_path=$PATH; echo "shims=${__airlock_shims:-none}"');
@@ -109,20 +102,4 @@ export const tests: UiTest[] = [
   },
 ];
 
-interface LedgerLine {
-  source?: string;
-  pathShims?: string;
-  decider?: { by?: string; how?: string };
-  action?: { command?: string };
-  assessment?: { level?: string };
-}
 
-/** The ledger's entries once `ready` holds for them (the broker writes allowed lines when idle), within 20 s. */
-async function ledgerEntries(file: string, ready: (entries: LedgerLine[]) => boolean): Promise<LedgerLine[]> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const entries = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as LedgerLine) : [];
-    if (ready(entries) || Date.now() > deadline) return entries;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

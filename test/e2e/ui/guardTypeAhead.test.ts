@@ -1,17 +1,11 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UiTest } from '../harness/uiSuite';
+import { ledgerEntries, openGuardedTerminal } from './guardedTerminal';
 
 // Typing ahead in a guarded terminal: lines typed before the one before them finished. VS Code then
 // may report two lines as one execution (the second line's start read from the screen along with the
 // first), which the guard decided as two. The observer must not take that for a missing guard.
-
-interface LedgerLine {
-  source?: string;
-  decider?: { by?: string; how?: string };
-  action?: { command?: string };
-}
 
 export const tests: UiTest[] = [
   {
@@ -19,13 +13,7 @@ export const tests: UiTest[] = [
     timeoutMs: 120_000,
     async run(workbench) {
       const ledgerFile = path.join(workbench.workspace, '.airlock', 'ledger.jsonl');
-      await workbench.runCommand('Airlock: Show Log');
-      await workbench.outputPanel().filter({ hasText: 'PATH shims for high-risk programs' }).waitFor();
-      await workbench.openTerminal();
-      // A first line through the guard's session: from now on this terminal is expected to ask.
-      await workbench.typeInTerminal('echo "guard=${__airlock_guard_loaded:-missing}"');
-      const [, loaded] = await workbench.waitForTerminalText(/^guard=(\w+)$/m);
-      assert.equal(loaded, '1');
+      await openGuardedTerminal(workbench);
       // No waiting between these: each is typed while the guard checks, or the shell runs, the one before.
       // Reproduced the false alarm (PATH lines are checked a little longer, so later keys are echoed
       // before the line starts): `export PATH=/usr/bin:/bin\nlock_shims:-none}"\nexpo` as one execution.
@@ -50,12 +38,3 @@ export const tests: UiTest[] = [
   },
 ];
 
-/** The ledger's entries once `ready` holds for them (the broker writes allowed lines when idle), within 20 s. */
-async function ledgerEntries(file: string, ready: (entries: LedgerLine[]) => boolean): Promise<LedgerLine[]> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const entries = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as LedgerLine) : [];
-    if (ready(entries) || Date.now() > deadline) return entries;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

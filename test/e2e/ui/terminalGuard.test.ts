@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workbench } from '../harness/workbench';
 import type { UiTest } from '../harness/uiSuite';
+import { whenGuardsReady } from './guardedTerminal';
 
 // The shell guard and the PATH shims in real VS Code terminals, asking the window's broker: what needs
 // a person waits in the approval view, clicked here as a person would. The only thing any command may
@@ -17,12 +18,6 @@ function makeVictim(workbench: Workbench): string {
 }
 
 const intact = (victim: string): boolean => fs.existsSync(path.join(victim, 'data')) && fs.readFileSync(path.join(victim, 'data'), 'utf8') === 'keep me\n';
-
-/** Only terminals created after Airlock set up its guards carry them: wait for the log line first. */
-async function whenGuardsReady(workbench: Workbench): Promise<void> {
-  await workbench.runCommand('Airlock: Show Log');
-  await workbench.outputPanel().filter({ hasText: 'PATH shims for high-risk programs' }).waitFor();
-}
 
 /**
  * Sends `line` into the active terminal the way an agent's tool does: through the terminal's own
