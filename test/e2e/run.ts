@@ -84,6 +84,11 @@ async function main(): Promise<number> {
     console.log(formatResult(result));
   };
   const started = Date.now();
+  // A promise a failed test left behind may reject later: report it as a failure instead of letting
+  // Node end the run before the browsers and servers are stopped and the summary is printed.
+  process.on('unhandledRejection', (reason) => {
+    report({ suite: 'ui', name: '(a promise left rejected by a test)', ok: false, message: errorMessage(reason), durationMs: 0 });
+  });
   try {
     if (suite === '' || suite === 'extension-host') {
       for (const result of await runExtensionHostSuite(run, grep, artifacts)) report(result);

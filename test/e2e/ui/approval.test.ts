@@ -159,6 +159,8 @@ export const tests: UiTest[] = [
       // Allow similar, explained before it is chosen, then covers the same action from the same agent.
       const similar = { ...shell(workbench, command), agent: 'cursor' };
       answer = client.decide(similar);
+      // The view shows the denied request until this one arrives: wait for this one, then read it.
+      await view('#similar-help').filter({ hasText: /agent-hook \(cursor\)/ }).waitFor();
       assert.match((await view('#similar-help').textContent()) ?? '', /Until this window closes, allow actions from agent-hook \(cursor\)/);
       await view('#allow-similar').click();
       assert.deepEqual((await answer).decider, { by: 'person', how: 'allow-similar' });
