@@ -21,6 +21,7 @@ export function plural(count: number, noun: string): string {
 export function targetName(target: Target): string {
   const written = target.word.value;
   if (target.remote) return `${written} on ${target.remote}`;
+  if (target.ifCdFailed) return `${written} (${target.path ?? '?'}, where the line still is if the cd before it fails)`;
   if (!target.path || target.path === written || target.dynamic) return written;
   return `${written} (${target.path})`;
 }

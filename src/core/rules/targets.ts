@@ -4,7 +4,7 @@ import type { AnalysisContext } from '../context/analysisContext';
 import type { PathFacts } from '../context/probe';
 import type { Invocation, NameSelection, Word } from '../shell/ir';
 import { selectionKey } from '../context/nameMatch';
-import { placeOf, worsePlace } from './places';
+import { PLACE_SEVERITY, placeOf, worsePlace } from './places';
 import type { Place, PlaceContext } from './places';
 
 /** A path operand resolved against where the command runs, classified, and measured on disk. */
@@ -22,6 +22,8 @@ export interface Target {
   readonly matches: number | undefined;
   /** Only files with these names at or below `path` are meant (`find -name`), and `facts` counts just them. */
   readonly matching?: NameSelection;
+  /** The path as it resolves where the line still is if a `cd` before it failed (the worse of the two). */
+  readonly ifCdFailed?: boolean;
 }
 
 const MAX_GLOB_MATCHES_MEASURED = 200;
@@ -36,6 +38,17 @@ export class TargetResolver {
   }
 
   resolve(word: Word, invocation: Invocation): Target {
+    const target = this.resolveAt(word, invocation);
+    const fallback = invocation.cwdIfCdFailed;
+    // `cd build; rm -rf *`: if the cd failed, a relative path names something where the line still is.
+    const relative = !/^[~/]/.test(word.value) && !(word.dynamic && word.prefix.startsWith('/'));
+    if (fallback === undefined || fallback === invocation.cwd || invocation.remote !== undefined || !relative) return target;
+    const other = this.resolveAt(word, { ...invocation, cwd: fallback });
+    const worse = PLACE_SEVERITY.indexOf(other.place) < PLACE_SEVERITY.indexOf(target.place);
+    return worse ? { ...other, ifCdFailed: true } : target;
+  }
+
+  private resolveAt(word: Word, invocation: Invocation): Target {
     const remote = invocation.remote;
     if (remote !== undefined) return this.remoteTarget(word, remote);
     const base = invocation.cwd;

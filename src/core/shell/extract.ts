@@ -7,7 +7,7 @@ import { Unwrapper } from './unwrapRunner';
 import { WordResolver } from './words';
 import { likelyOutput, literalOutput } from './literalOutput';
 import { spawnsForever } from './loopShapes';
-import { rememberWrittenFiles, trackShellState } from './shellState';
+import { noteFallibleCd, rememberWrittenFiles, trackShellState } from './shellState';
 import { prepareSource } from './preparse';
 import { bindPositional } from './positional';
 import { coprocessAt } from './coprocess';
@@ -200,7 +200,12 @@ export class ExtractionRun {
         index = coprocess.last;
         continue;
       }
-      started.push(...this.statement(children[index] as SyntaxNode, scope, frame));
+      const before = { cwd: scope.cwd, pwd: scope.variables.get('PWD') };
+      const ran = this.statement(children[index] as SyntaxNode, scope, frame);
+      started.push(...ran);
+      const next = children[index + 1];
+      // After `cd x && ...` the rest runs only where the cd went; after `;`, a newline or `||`, also where the line was.
+      if (next && !(node.type === 'list' && /&&/.test(node.text.slice((children[index]?.endIndex ?? 0) - node.startIndex, next.startIndex - node.startIndex)))) noteFallibleCd(children[index]?.type ?? '', ran, before, scope);
       const branches = this.branches.at(-1);
       if (branches?.scope === scope) branches.note();
     }
@@ -411,6 +416,7 @@ export class ExtractionRun {
       redirects,
       stdin: frame.stdin,
       cwd: scope.cwd,
+      ...(scope.cwdIfCdFailed !== undefined ? { cwdIfCdFailed: scope.cwdIfCdFailed } : {}),
       remote: scope.remote,
       via: frame.via,
       text: text.length > 500 ? `${text.slice(0, 500)}…` : text,

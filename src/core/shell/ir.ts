@@ -54,6 +54,8 @@ export interface Invocation {
   readonly stdin: Stdin | undefined;
   /** Absolute working directory when known; undefined after `cd` to somewhere unknown. */
   readonly cwd: string | undefined;
+  /** Where it runs instead if a `cd` before it failed: `cd build; rm -rf *` (not `cd build && ...`). */
+  readonly cwdIfCdFailed?: string;
   /** Set when the program runs on another machine or container (`ssh host`, `docker exec c`). */
   readonly remote: string | undefined;
   /** The wrappers it was found inside, outermost first, e.g. `['sudo', 'bash -c']`. */

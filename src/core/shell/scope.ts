@@ -27,6 +27,8 @@ export class Scope {
   readonly exported = new Set<string>();
   /** For each function call in progress, the values its `local` variables hide. */
   readonly localFrames: Map<string, Word | undefined>[] = [];
+  /** Where the line still is if its last `cd`, followed by `;` rather than `&&`, failed. */
+  cwdIfCdFailed: string | undefined = undefined;
 
   static root(cwd: string, knownVariables: ReadonlyMap<string, Word>): Scope {
     return new Scope(new Map(knownVariables), new Map(), new Map(), cwd, undefined);
@@ -34,6 +36,7 @@ export class Scope {
 
   child(): Scope {
     const child = new Scope(new Map(this.variables), new Map(this.functions), new Map(this.aliases), this.cwd, this.remote, this.writtenFiles, new Map(this.descriptors));
+    child.cwdIfCdFailed = this.cwdIfCdFailed;
     return child.inherit(this, true);
   }
 

@@ -1,5 +1,5 @@
 import * as posixPath from 'node:path/posix';
-import type { Invocation } from './ir';
+import type { Invocation, Word } from './ir';
 import { dynamicWord, literalWord } from './ir';
 import { literalOutput } from './literalOutput';
 import type { Scope } from './scope';
@@ -27,6 +27,8 @@ export function rememberWrittenFiles(invocation: Invocation, scope: Scope): void
 export function trackShellState(invocation: Invocation, scope: Scope): void {
   const args = invocation.argv.slice(1);
   if (invocation.name === 'cd' || invocation.name === 'pushd') {
+    // Whether this cd may fail and leave the line where it was is known only once its statement ends.
+    scope.cwdIfCdFailed = undefined;
     const target = args.find((word) => !word.value.startsWith('-') || word.value === '-');
     if (!target) {
       const home = scope.variables.get('HOME');
@@ -54,5 +56,22 @@ export function trackShellState(invocation: Invocation, scope: Scope): void {
       const match = /^([^=\s]+)=(.*)$/s.exec(word.value);
       if (match) scope.aliases.set(match[1] ?? '', match[2] ?? '');
     }
+  }
+}
+
+/**
+ * `cd build; rm -rf *`: a `cd` that fails (the folder is missing, or not yet made) leaves the line where
+ * it was, and with `;` the rest still runs there. Only a `cd` standing alone as a statement counts:
+ * after `cd build && ...` the rest runs only if it worked. The working directory and `$PWD` before it
+ * stay possible for what follows.
+ */
+export function noteFallibleCd(statementType: string, ran: readonly Invocation[], before: { cwd: string | undefined; pwd: Word | undefined }, scope: Scope): void {
+  const cd = ran.length === 1 && statementType === 'command' ? ran[0] : undefined;
+  if (!cd || (cd.name !== 'cd' && cd.name !== 'pushd')) return;
+  if (before.cwd !== undefined && scope.cwd !== before.cwd) scope.cwdIfCdFailed = before.cwd;
+  const pwd = scope.variables.get('PWD');
+  if (before.pwd && (!pwd || pwd.value !== before.pwd.value)) {
+    const previous = scope.alternatives.get('PWD') ?? [];
+    scope.alternatives.set('PWD', [...previous, before.pwd]);
   }
 }
