@@ -21,6 +21,11 @@ void describe('a cd that may fail', () => {
     assertStopped(fixture, 'cd dist || rm -rf ./*', { rule: 'fs.rm.workspace-root' });
   });
 
+  void it('so does a list that stops before its cd, or a branch that does not take it', () => {
+    assertStopped(fixture, 'cd dist && ls; rm -rf *', { rule: 'fs.rm.workspace-root' });
+    assertStopped(fixture, 'if [ -d dist ]; then cd dist; fi; rm -rf *', { rule: 'fs.rm.workspace-root' });
+  });
+
   void it('after &&, the rest runs only where the cd went', () => {
     assertAllowed(fixture, 'cd dist && rm -rf *');
     assertAllowed(fixture, 'cd node_modules && rm -rf pkg');

@@ -205,7 +205,7 @@ export class ExtractionRun {
       started.push(...ran);
       const next = children[index + 1];
       // After `cd x && ...` the rest runs only where the cd went; after `;`, a newline or `||`, also where the line was.
-      if (next && !(node.type === 'list' && /&&/.test(node.text.slice((children[index]?.endIndex ?? 0) - node.startIndex, next.startIndex - node.startIndex)))) noteFallibleCd(children[index]?.type ?? '', ran, before, scope);
+      if (next && !(node.type === 'list' && /&&/.test(node.text.slice((children[index]?.endIndex ?? 0) - node.startIndex, next.startIndex - node.startIndex)))) noteFallibleCd(before, scope);
       const branches = this.branches.at(-1);
       if (branches?.scope === scope) branches.note();
     }

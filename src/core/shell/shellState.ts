@@ -61,14 +61,13 @@ export function trackShellState(invocation: Invocation, scope: Scope): void {
 
 /**
  * `cd build; rm -rf *`: a `cd` that fails (the folder is missing, or not yet made) leaves the line where
- * it was, and with `;` the rest still runs there. Only a `cd` standing alone as a statement counts:
- * after `cd build && ...` the rest runs only if it worked. The working directory and `$PWD` before it
- * stay possible for what follows.
+ * it was, and with `;` the rest still runs there. So does a list that stops before its `cd`
+ * (`cd build && make; rm -rf *`) or a branch that does not take it. After any statement that moved
+ * the line, unless `&&` follows it, the working directory and `$PWD` before it stay possible.
  */
-export function noteFallibleCd(statementType: string, ran: readonly Invocation[], before: { cwd: string | undefined; pwd: Word | undefined }, scope: Scope): void {
-  const cd = ran.length === 1 && statementType === 'command' ? ran[0] : undefined;
-  if (!cd || (cd.name !== 'cd' && cd.name !== 'pushd')) return;
-  if (before.cwd !== undefined && scope.cwd !== before.cwd) scope.cwdIfCdFailed = before.cwd;
+export function noteFallibleCd(before: { cwd: string | undefined; pwd: Word | undefined }, scope: Scope): void {
+  if (before.cwd === undefined || scope.cwd === before.cwd) return;
+  scope.cwdIfCdFailed = before.cwd;
   const pwd = scope.variables.get('PWD');
   if (before.pwd && (!pwd || pwd.value !== before.pwd.value)) {
     const previous = scope.alternatives.get('PWD') ?? [];
