@@ -30,11 +30,30 @@ function terraform(args: readonly string[]): IacAction | undefined {
   if (sub === 'destroy' || sub === 'destroy-all' || (sub === 'run-all' && second === 'destroy') || (sub === 'apply' && hasFlag(parsed, '-destroy', '--destroy'))) {
     return { rule: 'iac.terraform.destroy', score: targeted ? 70 : 85, what: `destroys ${scope}`, ...(targeted ? { resource: targets.join(', ') } : {}) };
   }
+  if (sub === 'apply' || (sub === 'run-all' && second === 'apply')) return terraformApply(args, parsed.operands.slice(sub === 'apply' ? 1 : 2));
   if (sub === 'state' && (second === 'rm' || second === 'remove')) return { rule: 'iac.terraform.state-rm', score: 55, what: `removes ${third ?? 'resources'} from the Terraform state; they keep running but are no longer managed` };
   if (sub === 'state' && second === 'push' && hasFlag(parsed, '-force')) return { rule: 'iac.terraform.state-push', score: 65, what: 'overwrites the remote Terraform state, whatever it holds' };
   if (sub === 'workspace' && (second === 'delete' || second === 'rm')) return { rule: 'iac.terraform.workspace-delete', score: 65, what: `deletes the Terraform workspace ${third ?? ''} and its state`.trim() };
   if (sub === 'force-unlock') return { rule: 'iac.terraform.force-unlock', score: 50, what: 'removes the state lock another run may hold, risking a corrupted state' };
   return undefined;
+}
+
+/**
+ * `terraform apply` changes what the configuration says, destroys and replacements included: a
+ * database whose settings force a new resource is deleted and created empty. Terraform shows the plan
+ * and waits for "yes" unless told not to; `-auto-approve` skips that, and Airlock cannot see the plan,
+ * so it asks. `-replace` destroys the named resource on purpose. A saved plan file was made by
+ * `terraform plan`, where it could be read, and is logged.
+ */
+function terraformApply(args: readonly string[], operands: readonly string[]): IacAction | undefined {
+  const replaced = args.flatMap((arg, index) => (/^--?replace=/.test(arg) ? [arg.slice(arg.indexOf('=') + 1)] : /^--?replace$/.test(arg) && args[index + 1] ? [args[index + 1] as string] : []));
+  if (replaced.length > 0) return { rule: 'iac.terraform.replace', score: 65, what: `destroys ${replaced.join(', ')} and creates it again: a database or volume comes back empty`, resource: replaced.join(', ') };
+  // -refresh-only updates the state from what exists and changes no infrastructure.
+  if (args.some((arg) => /^--?refresh-only(=true)?$/.test(arg))) return undefined;
+  // A saved plan applies without a prompt, with or without -auto-approve.
+  if (operands.length > 0) return { rule: 'iac.terraform.apply-plan', score: 30, what: `applies the saved plan ${operands[0]}` };
+  if (!args.some((arg) => /^--?auto-approve(=true)?$/.test(arg))) return undefined;
+  return { rule: 'iac.terraform.apply-unreviewed', score: 55, what: 'applies whatever the configuration changes now, destroys and replacements included, with no plan anyone has seen' };
 }
 
 function pulumi(args: readonly string[]): IacAction | undefined {
@@ -44,6 +63,10 @@ function pulumi(args: readonly string[]): IacAction | undefined {
   if (sub === 'destroy' || sub === 'down') {
     const targeted = parsed.values.has('--target');
     return { rule: 'iac.pulumi.destroy', score: targeted ? 70 : 85, what: `destroys ${targeted ? 'the targeted resources' : 'every resource'} of the Pulumi stack${stack ? ` ${stack}` : ''}`, ...(stack ? { resource: `stack ${stack}` } : {}) };
+  }
+  // `pulumi up` previews and waits for a choice unless told not to; with --yes nobody sees the preview.
+  if ((sub === 'up' || sub === 'update') && hasFlag(parsed, '--yes', '-y', '--skip-preview', '-f')) {
+    return { rule: 'iac.pulumi.up-unreviewed', score: 55, what: `updates the Pulumi stack${stack ? ` ${stack}` : ''} with whatever the program changes now, deletions and replacements included, with no preview anyone has seen`, ...(stack ? { resource: `stack ${stack}` } : {}) };
   }
   if (sub === 'stack' && (second === 'rm' || second === 'remove')) return { rule: 'iac.pulumi.stack-rm', score: hasFlag(parsed, '--force', '-f') ? 80 : 70, what: `removes the Pulumi stack ${third ?? stack ?? ''} and its history`.replace(/ +and/, ' and') };
   if (sub === 'state' && second === 'delete') return { rule: 'iac.pulumi.state-delete', score: 55, what: 'deletes resources from the Pulumi state; they are no longer managed' };
@@ -81,7 +104,7 @@ const JUDGES: Readonly<Record<string, (args: readonly string[]) => IacAction | u
 const iacTools: Rule = {
   id: 'iac',
   programs: Object.keys(JUDGES),
-  description: 'Infrastructure-as-code teardown: terraform/tofu destroy, state and workspace removal, pulumi destroy and stack rm, cdk destroy, sam delete, serverless remove.',
+  description: 'Infrastructure-as-code teardown: terraform/tofu destroy, apply -replace and unreviewed apply -auto-approve, state and workspace removal, pulumi destroy, up --yes and stack rm, cdk destroy, sam delete, serverless remove.',
   check({ invocation, context }): Finding | undefined {
     const args = argValues(invocation);
     const action = JUDGES[invocation.name]?.(args);
