@@ -27,6 +27,8 @@ void describe('kubernetes pack', () => {
     ['kubectl delete -f k8s/', 'k8s.delete', 'high'],
     ['kubectl drain node-1 --ignore-daemonsets', 'k8s.drain', 'high'],
     ['kubectl replace --force -f deploy.yaml', 'k8s.replace-force', 'high'],
+    ['kubectl apply --prune -l app=web -f k8s/', 'k8s.apply-prune', 'high'],
+    ['kubectl apply -f k8s/ --prune --all', 'k8s.apply-prune', 'high'],
     ['kubectl scale deploy web --replicas=0', 'k8s.scale-zero', 'high'],
     ['helm uninstall my-release', 'k8s.helm.uninstall', 'high'],
     ['oc delete project legacy', 'k8s.delete', 'high'],
@@ -46,7 +48,7 @@ void describe('kubernetes pack', () => {
     assert.ok(helm.score > plain.score, `${helm.score} > ${plain.score}`);
   });
 
-  const allowed = ['kubectl get pods -A', 'kubectl describe ns production', 'kubectl delete ns staging --dry-run=client', 'kubectl delete pod x --dry-run=server', 'kubectl scale deploy web --replicas=3', 'kubectl apply -f deploy.yaml', 'helm list -A', 'helm upgrade --install api ./chart'];
+  const allowed = ['kubectl get pods -A', 'kubectl describe ns production', 'kubectl delete ns staging --dry-run=client', 'kubectl delete pod x --dry-run=server', 'kubectl scale deploy web --replicas=3', 'kubectl apply -f deploy.yaml', 'kubectl apply --prune=false -f deploy.yaml', 'kubectl apply --prune -l app=web -f k8s/ --dry-run=server', 'helm list -A', 'helm upgrade --install api ./chart'];
   for (const command of allowed) {
     void it(`allows: ${command}`, () => {
       assertAllowed(fixture, command);

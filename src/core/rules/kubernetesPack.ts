@@ -61,6 +61,11 @@ function kubectl(args: readonly string[]): { rule: string; score: number; what: 
   }
   if (verb === 'drain') return { rule: 'k8s.drain', score: 60, what: `drains node ${operands[1] ?? ''}, evicting every pod on it${hasFlag(parsed, '--delete-emptydir-data', '--delete-local-data') ? ' and deleting their emptyDir data' : ''}`, resource: { kind: 'node', name: operands[1] ?? '', provider: 'Kubernetes' }, parsed };
   if (verb === 'replace' && hasFlag(parsed, '--force')) return { rule: 'k8s.replace-force', score: 60, what: 'deletes and recreates the resources (replace --force)', parsed };
+  // --prune deletes every resource the selector matches that the manifests no longer name.
+  if (verb === 'apply' && hasFlag(parsed, '--prune') && parsed.values.get('--prune')?.[0] !== 'false') {
+    const selector = parsed.values.get('--selector')?.[0] ?? parsed.values.get('-l')?.[0];
+    return { rule: 'k8s.apply-prune', score: selector || hasFlag(parsed, '--all') ? 60 : 55, what: `applies the manifests and deletes every resource${selector ? ` labelled ${selector}` : ''} they no longer name (--prune)`, parsed };
+  }
   const replicas = parsed.values.get('--replicas')?.[0];
   if (verb === 'scale' && replicas === '0') return { rule: 'k8s.scale-zero', score: 55, what: `scales ${operands.slice(1).join(' ')} to zero replicas, stopping it`, parsed };
   return undefined;
@@ -76,7 +81,7 @@ function helm(args: readonly string[]): { rule: string; score: number; what: str
 const kubernetes: Rule = {
   id: 'k8s',
   programs: ['kubectl', 'oc', 'kubecolor', 'microk8s.kubectl', 'helm'],
-  description: 'kubectl delete (namespaces, volumes and claims, stateful sets, --all), drain, replace --force, scale to zero; helm uninstall.',
+  description: 'kubectl delete (namespaces, volumes and claims, stateful sets, --all), drain, replace --force, apply --prune, scale to zero; helm uninstall.',
   check({ invocation, context }): Finding | undefined {
     const args = argValues(invocation);
     const found = invocation.name === 'helm' ? helm(args) : kubectl(args);
