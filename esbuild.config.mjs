@@ -63,6 +63,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: { engine: 'src/host/engineLibrary.ts' } }),
   // What the agent hook launcher runs: `airlock hook` alone, its engine initialized only when no window answers.
   esbuild.build({ ...common, entryPoints: { hook: 'src/cli/hookMain.ts' } }),
+  // What one-shot shell guard calls run through the loader (src/host/shellGuard/guardLoader.ts): `airlock guard` alone.
+  esbuild.build({ ...common, entryPoints: { guard: 'src/cli/guardMain.ts' } }),
   // What VS Code runs once the extension is uninstalled (package.json `vscode:uninstall`).
   esbuild.build({ ...common, entryPoints: { uninstall: 'src/cli/uninstallMain.ts' } }),
   ...SQL_BUILDS.map((dialect) => esbuild.build({ ...common, plugins: [], entryPoints: { [`sql-${dialect}`]: require.resolve(`node-sql-parser/build/${dialect}`) } })),

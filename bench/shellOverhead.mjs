@@ -11,7 +11,7 @@
 // Usage: node bench/shellOverhead.mjs [--commands N]   (after npm run build)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -123,22 +123,29 @@ for (const shell of Object.keys(shells)) {
   }
 }
 
-// A non-interactive child (bash -c / zsh -c, as tasks, scripts and agents start them) decides its own
-// command before it runs: no environment marker may skip that check, so each such child costs one
-// airlock guard process. Measured here so the price is seen: the same child with and without the guard.
+// A non-interactive child (bash -c / zsh -c / fish -c, as tasks, scripts and agents start them) decides
+// its own command before it runs: no environment marker may skip that check, so each such child costs
+// one airlock guard process. fish has no coprocess, so every line typed into an interactive fish costs
+// the same one process: "fish -c" is also fish's per-line price. Measured both ways the guard can start
+// it: the full CLI (node dist/cli.js guard), and the guard bundle through the loader with its V8 code
+// cache (shell-init --loader-dir, as the extension sets terminals up).
 const childRuns = 30;
 const childDir = mkdtempSync(join(tmpdir(), 'airlock-bench-child-'));
 try {
   console.log(`child shell check: ${childRuns} runs of "<shell> -c true" each, deciding locally`);
-  for (const shell of ['bash', 'zsh']) {
+  for (const shell of ['bash', 'zsh', 'fish']) {
     if (!installed(shell)) continue;
-    const guard = join(childDir, `guard.${shell}`);
-    writeFileSync(guard, spawnSync(process.execPath, [cli, 'shell-init', shell], { encoding: 'utf8' }).stdout);
-    const zdotdir = join(childDir, `zdotdir-${shell}`);
-    mkdirSync(zdotdir);
-    writeFileSync(join(zdotdir, '.zshenv'), `source ${guard}\n`);
     const base = { PATH: process.env.PATH, HOME: childDir, AIRLOCK_NO_BROKER: '1', AIRLOCK_STATE_DIR: join(childDir, 'state') };
-    const guardEnv = shell === 'bash' ? { BASH_ENV: guard } : { ZDOTDIR: zdotdir };
+    const guardEnv = (start) => {
+      const dir = join(childDir, `${shell}-${start}`);
+      mkdirSync(join(dir, 'fish', 'vendor_conf.d'), { recursive: true });
+      const guard = join(dir, `guard.${shell}`);
+      const loader = start === 'loader' ? ['--loader-dir', join(dir, 'loader')] : [];
+      writeFileSync(guard, spawnSync(process.execPath, [cli, 'shell-init', shell, ...loader], { encoding: 'utf8' }).stdout);
+      writeFileSync(join(dir, '.zshenv'), `source ${guard}\n`);
+      writeFileSync(join(dir, 'fish', 'vendor_conf.d', 'airlock-guard.fish'), `source ${guard}\n`);
+      return shell === 'bash' ? { BASH_ENV: guard } : shell === 'zsh' ? { ZDOTDIR: dir } : { XDG_DATA_DIRS: `${dir}:/usr/share` };
+    };
     const time = (env) => {
       const runs = [];
       for (let i = 0; i < childRuns; i++) {
@@ -149,8 +156,18 @@ try {
       }
       return percentile(runs.sort((a, b) => a - b), 0.5);
     };
-    const [plain, guarded] = [time(base), time({ ...base, ...guardEnv })];
-    console.log(`  ${shell} -c: without guard median ${fmt(plain)}; with guard ${fmt(guarded)} (one airlock guard process each)`);
+    const [cliEnv, loaderEnv] = [guardEnv('cli'), guardEnv('loader')];
+    // Both starts must still block: a fast start that let this through would be no guard.
+    // (Only a folder inside this benchmark's own temporary one is named; it must survive.)
+    const victim = join(childDir, 'victim');
+    mkdirSync(victim, { recursive: true });
+    writeFileSync(join(victim, 'keep'), 'kept');
+    for (const env of [cliEnv, loaderEnv]) {
+      const result = spawnSync(shell, ['-c', `rm -rf ${victim}`], { cwd: childDir, env: { ...base, ...env }, stdio: 'ignore' });
+      if (result.status !== 126 || !existsSync(join(victim, 'keep'))) throw new Error(`${shell} -c rm -rf was not blocked (exit ${result.status})`);
+    }
+    const [plain, full, fast] = [time(base), time({ ...base, ...cliEnv }), time({ ...base, ...loaderEnv })];
+    console.log(`  ${shell} -c: without guard median ${fmt(plain)}; with guard, full CLI start ${fmt(full)}; loader with code cache ${fmt(fast)} (one airlock guard process each)`);
   }
 } finally {
   rmSync(childDir, { recursive: true, force: true });

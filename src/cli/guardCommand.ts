@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
-import type { Engine } from '../core/engine';
+import { Readable } from 'node:stream';
+import type { DeferredEngine, Engine } from '../core/engine';
 import type { PathShimState, SessionClient } from '../protocol/brokerMessages';
 import { AbandonedRequestError } from '../host/brokerSession';
 import type { DecideHooks, GuardAnswer, GuardRequest } from '../host/decisionService';
@@ -98,7 +98,7 @@ async function answerLine(decider: GuardDecider, cwd: string, line: string, path
  * prints one answer line (exit 0 allow, 1 deny). With `--serve` it is the guard's long-lived
  * coprocess: NUL-framed requests on stdin, one answer line each, in order, until stdin closes.
  */
-export async function runGuard(args: readonly string[], io: CommandIo, stdin: Readable, loadEngine: () => Promise<Engine>): Promise<number> {
+export async function runGuard(args: readonly string[], io: CommandIo, stdin: Readable, loadEngine: () => Promise<Engine | DeferredEngine>): Promise<number> {
   const options = parseGuardArgs(args);
   // The real program is looked up on the PATH as given; everything Airlock itself starts (the
   // engine's git probes) must never run into a shim, or each probe would ask Airlock again.
@@ -167,14 +167,15 @@ export async function runGuard(args: readonly string[], io: CommandIo, stdin: Re
  * finishes compiling the grammar in the background. A one-shot call parses once: baseline WebAssembly
  * compiled lazily is ready at once. The coprocess parses every line, so it keeps the optimizing tier.
  */
-export async function runGuardProcess(args: readonly string[], io: CommandIo, loadEngine: () => Promise<Engine>): Promise<never> {
+export async function runGuardProcess(args: readonly string[], io: CommandIo, loadEngine: () => Promise<Engine | DeferredEngine>): Promise<never> {
   if (!args.includes('--serve')) {
     setFlagsFromString('--liftoff-only');
     setFlagsFromString('--wasm-lazy-compilation');
   }
   let code: number;
   try {
-    code = await runGuard(args, io, process.stdin, loadEngine);
+    // Only the coprocess reads stdin; opening process.stdin costs a one-shot call about 3 ms.
+    code = await runGuard(args, io, args.includes('--serve') ? process.stdin : Readable.from([]), loadEngine);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`airlock: ${error.message}\n${GUARD_USAGE}`);

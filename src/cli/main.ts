@@ -1,4 +1,4 @@
-import { loadEngine } from '../host/engineLoader';
+import { loadDeferredEngine, loadEngine } from '../host/engineLoader';
 import { CHECK_USAGE, runCheck } from './checkCommand';
 import type { CommandIo } from './io';
 import { UsageError } from './io';
@@ -28,7 +28,9 @@ async function main(argv: readonly string[], io: CommandIo): Promise<number> {
     case 'shell-init':
       return runShellInit(args, io);
     case 'guard':
-      return runGuardProcess(args, io, () => loadEngine());
+      // A one-shot call (a child shell's check, a shim) starts tree-sitter only for a line that needs a
+      // parse; the coprocess parses every line, so it starts it at once.
+      return runGuardProcess(args, io, async () => (args.includes('--serve') ? loadEngine() : loadDeferredEngine()));
     case 'hook':
       return runHookProcess(args, io);
     case 'hooks':

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GuardShell } from '../host/shellGuard/guardProtocol';
 import { isGuardShell } from '../host/shellGuard/guardProtocol';
+import { writeGuardLoader } from '../host/shellGuard/guardLoader';
 import { guardSnippet } from '../host/shellGuard/guardSnippet';
+import type { OneShotStart } from '../host/shellGuard/snippetText';
 import { fishQuote } from '../host/shellGuard/snippetText';
 import { zshStartupFiles } from '../host/shellGuard/zshStartupFiles';
 import { writeShims } from '../host/shims/pathShims';
@@ -140,10 +142,18 @@ export class TerminalGuard extends Disposable {
   private writeFiles(command: readonly string[]): GuardFiles {
     const dir = path.join(this.context.globalStorageUri.fsPath, 'shell-guard');
     mkdirSync(dir, { recursive: true });
+    // One-shot calls (fish lines, bash -c children, tasks) start through the loader and its code
+    // cache; without it they still decide, only slower.
+    let oneShot: OneShotStart | undefined;
+    try {
+      oneShot = writeGuardLoader(path.join(dir, 'loader'), command);
+    } catch (error) {
+      this.log.warn(`the shell guard's fast start could not be written; one-shot checks start the full CLI: ${String(error)}`);
+    }
     const snippets = {} as Record<GuardShell, string>;
     for (const shell of ['bash', 'zsh', 'fish'] as const) {
       snippets[shell] = path.join(dir, `guard.${shell}`);
-      writeFileSync(snippets[shell], guardSnippet(shell, { command }));
+      writeFileSync(snippets[shell], guardSnippet(shell, { command, ...(oneShot ? { oneShot } : {}) }));
     }
     const zdotdir = path.join(dir, 'zdotdir');
     mkdirSync(zdotdir, { recursive: true });

@@ -59,7 +59,10 @@ export class Sandbox {
   guardFile(shell: ShellName): string {
     let file = this.guards.get(shell);
     if (file) return file;
-    const init = spawnSync(process.execPath, [CLI, 'shell-init', shell], { encoding: 'utf8' });
+    // As the extension sets terminals up: one-shot calls start through the guard loader and its code
+    // cache. AIRLOCK_TEST_GUARD_START=cli runs the suite with the full CLI start instead.
+    const loader = process.env.AIRLOCK_TEST_GUARD_START === 'cli' ? [] : ['--loader-dir', join(this.root, 'guard-loader')];
+    const init = spawnSync(process.execPath, [CLI, 'shell-init', shell, ...loader], { encoding: 'utf8' });
     if (init.status !== 0) throw new Error(`shell-init ${shell} failed: ${init.stderr}`);
     file = join(this.root, `guard.${shell}`);
     writeFileSync(file, init.stdout);

@@ -24,6 +24,8 @@ import { posixQuote, shellText } from './snippetText';
  */
 export function bashGuardSnippet(options: GuardSnippetOptions): string {
   const command = options.command.map(posixQuote).join(' ');
+  const fast = (options.oneShot?.command ?? []).map(posixQuote).join(' ');
+  const fastNeeds = (options.oneShot?.requires ?? []).map(posixQuote).join(' ');
   return shellText`# Airlock shell guard for bash (airlock shell-init bash). A second layer, not a sandbox:
 # whoever types into this shell can switch it off; Airlock records when a guard goes missing.
 # Loaded once per shell. A value from the environment (exported) is not this shell's: someone set it
@@ -32,6 +34,8 @@ if [[ -z $\{__airlock_guard_loaded-} || $\{__airlock_guard_loaded@a} == *x* ]]; 
 builtin unset __airlock_guard_loaded
 __airlock_guard_loaded=1 __airlock_seq=0
 __airlock_cmd=(${command})
+# The faster start for one-shot calls (guardLoader.ts), used while the files it needs exist.
+__airlock_fast=(${fast}) __airlock_fast_needs=(${fastNeeds})
 # The folder of PATH shims the extension put first on PATH (AIRLOCK_SHIM_DIR), as it was when the
 # guard loaded: unsetting the variable later does not make the guard forget it. Kept when the guard
 # loads again in the same shell (assigning a readonly variable would end a non-interactive one).
@@ -67,6 +71,13 @@ __airlock_ask() {
     # The coprocess died or broke mid-answer: stop using it and decide this line the slow way.
     builtin kill "$__airlock_srv_pid" 2>/dev/null
     __airlock_srv_pid= __airlock_reply=
+  fi
+  # The fast start first; when it gives no answer (a broken loader, not a signal), the plain one.
+  local file fast=$\{#__airlock_fast[@]} code=0
+  for file in "$\{__airlock_fast_needs[@]}"; do [[ -f $file ]] || fast=0; done
+  if (( fast )); then
+    __airlock_reply=$("$\{__airlock_fast[@]}" guard --shell bash --cwd "$PWD" --path-shims "$__airlock_shims" -- "$1" </dev/null) || code=$?
+    [[ $__airlock_reply == allow || $__airlock_reply == deny$'\t'* ]] || (( code >= 128 )) && return 0
   fi
   __airlock_reply=$("$\{__airlock_cmd[@]}" guard --shell bash --cwd "$PWD" --path-shims "$__airlock_shims" -- "$1" </dev/null)
 }

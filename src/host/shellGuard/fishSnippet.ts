@@ -14,6 +14,8 @@ import { fishQuote, shellText } from './snippetText';
  */
 export function fishGuardSnippet(options: GuardSnippetOptions): string {
   const command = options.command.map(fishQuote).join(' ');
+  const fast = (options.oneShot?.command ?? []).map(fishQuote).join(' ');
+  const fastNeeds = (options.oneShot?.requires ?? []).map(fishQuote).join(' ');
   return shellText`# Airlock shell guard for fish (airlock shell-init fish). A second layer, not a sandbox:
 # whoever types into this shell can switch it off; Airlock records when a guard goes missing.
 # Loaded once per shell. An exported or universal value is not this shell's: someone set it to keep
@@ -22,6 +24,9 @@ if not set -qg __airlock_guard_loaded; or set -qx __airlock_guard_loaded
     set -eg __airlock_guard_loaded
     set -g __airlock_guard_loaded 1
     set -g __airlock_cmd ${command}
+    # The faster start for one-shot calls (guardLoader.ts), used while the files it needs exist.
+    set -g __airlock_fast ${fast}
+    set -g __airlock_fast_needs ${fastNeeds}
     set -g __airlock_message
     # The folder of PATH shims the extension put first on PATH (AIRLOCK_SHIM_DIR), as it was when the
     # guard loaded: erasing the variable later does not make the guard forget it.
@@ -63,7 +68,20 @@ if not set -qg __airlock_guard_loaded; or set -qx __airlock_guard_loaded
     function __airlock_check --argument-names line
         set -l full (__airlock_with_definitions $line | string collect)
         __airlock_path_shims
-        set -l reply ($__airlock_cmd guard --shell fish --cwd $PWD --path-shims "$__airlock_shims" -- $full </dev/null | string collect)
+        set -l reply
+        set -l code 0
+        # The fast start first; when it gives no answer (a broken loader, not a signal), the plain one.
+        set -l fast (count $__airlock_fast)
+        for file in $__airlock_fast_needs
+            test -f $file; or set fast 0
+        end
+        if test $fast -gt 0
+            set reply ($__airlock_fast guard --shell fish --cwd $PWD --path-shims "$__airlock_shims" -- $full </dev/null | string collect)
+            set code $pipestatus[1]
+        end
+        if test "$reply" != allow; and not string match -q -r -- '^deny\t' "$reply"; and test $code -lt 128
+            set reply ($__airlock_cmd guard --shell fish --cwd $PWD --path-shims "$__airlock_shims" -- $full </dev/null | string collect)
+        end
         if test "$reply" = allow
             return 0
         end

@@ -1,4 +1,4 @@
-import type { Engine } from '../../core/engine';
+import type { DeferredEngine, Engine } from '../../core/engine';
 import type { SessionClient } from '../../protocol/brokerMessages';
 import { createBrokerDecisionService } from '../brokerClient';
 import { BrokerSessionService } from '../brokerSession';
@@ -28,7 +28,7 @@ export interface GuardDeciderOptions {
  * finds the broker again when it comes back; one-shot calls and shims connect per call.
  * `AIRLOCK_NO_BROKER=1` decides locally from the start.
  */
-export async function createGuardDecider(env: NodeJS.ProcessEnv, loadEngine: () => Promise<Engine>, options: GuardDeciderOptions = {}): Promise<GuardDecider> {
+export async function createGuardDecider(env: NodeJS.ProcessEnv, loadEngine: () => Promise<Engine | DeferredEngine>, options: GuardDeciderOptions = {}): Promise<GuardDecider> {
   const { onWarning } = options;
   const local = async (): Promise<DecisionService> => new LocalDecisionService(await loadEngine(), onWarning ? { onWarning } : {});
   if (env.AIRLOCK_NO_BROKER === '1') return { service: await local(), abandon: () => undefined, close: () => undefined };

@@ -1,6 +1,18 @@
 /** How a guard snippet starts the Airlock CLI: an argv prefix such as `[node, /abs/dist/cli.js]`. */
 export interface GuardSnippetOptions {
   readonly command: readonly string[];
+  /** A faster start for one-shot `guard` calls (guardLoader.ts); the coprocess always uses `command`. */
+  readonly oneShot?: OneShotStart;
+}
+
+/**
+ * An argv prefix that runs `guard ...` like `command` does, only faster to start. A snippet uses it
+ * when every file in `requires` exists, and decides through `command` when it gives no answer line
+ * (a loader that broke): a start that fails must never leave a line undecided.
+ */
+export interface OneShotStart {
+  readonly command: readonly string[];
+  readonly requires: readonly string[];
 }
 
 /** A word for bash or zsh: single quotes keep everything literal; a quote is closed, escaped, reopened. */

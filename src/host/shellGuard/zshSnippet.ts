@@ -15,6 +15,8 @@ import { posixQuote, shellText } from './snippetText';
  */
 export function zshGuardSnippet(options: GuardSnippetOptions): string {
   const command = options.command.map(posixQuote).join(' ');
+  const fast = (options.oneShot?.command ?? []).map(posixQuote).join(' ');
+  const fastNeeds = (options.oneShot?.requires ?? []).map(posixQuote).join(' ');
   return shellText`# Airlock shell guard for zsh (airlock shell-init zsh). A second layer, not a sandbox:
 # whoever types into this shell can switch it off; Airlock records when a guard goes missing.
 # Loaded once per shell. A value from the environment (exported) is not this shell's: someone set it
@@ -24,6 +26,9 @@ builtin unset __airlock_guard_loaded
 typeset -g __airlock_guard_loaded=1 __airlock_seq=0 __airlock_reply= __airlock_message= __airlock_srv_pid= __airlock_srv_in= __airlock_srv_out=
 typeset -ga __airlock_cmd
 __airlock_cmd=(${command})
+# The faster start for one-shot calls (guardLoader.ts), used while the files it needs exist.
+typeset -ga __airlock_fast __airlock_fast_needs
+__airlock_fast=(${fast}) __airlock_fast_needs=(${fastNeeds})
 # The folder of PATH shims the extension put first on PATH (AIRLOCK_SHIM_DIR), as it was when the
 # guard loaded: unsetting the variable later does not make the guard forget it. Kept when the guard
 # loads again in the same shell.
@@ -59,6 +64,13 @@ __airlock_ask() {
     # The coprocess died or broke mid-answer: stop using it and decide this line the slow way.
     builtin kill $__airlock_srv_pid 2>/dev/null
     __airlock_srv_pid= __airlock_reply=
+  fi
+  # The fast start first; when it gives no answer (a broken loader, not a signal), the plain one.
+  local file fast=$\{#__airlock_fast} code=0
+  for file in "$\{__airlock_fast_needs[@]}"; do [[ -f $file ]] || fast=0; done
+  if (( fast )); then
+    __airlock_reply=$("$\{__airlock_fast[@]}" guard --shell zsh --cwd "$PWD" --path-shims "$__airlock_shims" -- "$1" </dev/null) || code=$?
+    [[ $__airlock_reply == allow || $__airlock_reply == deny$'\t'* ]] || (( code >= 128 )) && return 0
   fi
   __airlock_reply=$("$\{__airlock_cmd[@]}" guard --shell zsh --cwd "$PWD" --path-shims "$__airlock_shims" -- "$1" </dev/null)
 }
