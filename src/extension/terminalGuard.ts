@@ -8,7 +8,7 @@ import { guardSnippet } from '../host/shellGuard/guardSnippet';
 import type { OneShotStart } from '../host/shellGuard/snippetText';
 import { fishQuote } from '../host/shellGuard/snippetText';
 import { zshStartupFiles } from '../host/shellGuard/zshStartupFiles';
-import { writeShims } from '../host/shims/pathShims';
+import { SHIMMED_PROGRAMS, writeShims } from '../host/shims/pathShims';
 import { Disposable } from './disposable';
 import { RcLineOffer } from './rcLineOffer';
 
@@ -91,8 +91,9 @@ export class TerminalGuard extends Disposable {
     try {
       const command = this.cliCommand();
       const env = this.context.environmentVariableCollection;
+      const oneShot = this.writeLoader(command);
       if (this.on(SETTING)) {
-        const files = this.writeFiles(command);
+        const files = this.writeFiles(command, oneShot);
         this.files = files;
         // The file path is quoted for the shell: global storage paths may hold spaces.
         const source = `. '${files.snippets.bash.replace(/'/g, `'\\''`)}'`;
@@ -113,7 +114,7 @@ export class TerminalGuard extends Disposable {
       const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
       if (folder) env.replace('AIRLOCK_WORKSPACE', folder.uri.fsPath);
       if (this.on(SHIMS_SETTING)) {
-        const dir = writeShims(path.join(this.context.globalStorageUri.fsPath, 'shims'), command);
+        const dir = writeShims(path.join(this.context.globalStorageUri.fsPath, 'shims'), command, SHIMMED_PROGRAMS, oneShot);
         // Process creation only: applied once, so the prefix is not doubled (microsoft/vscode#205058).
         env.prepend('PATH', `${dir}${path.delimiter}`, { applyAtProcessCreation: true });
         // The guards report, with each line, whether an edit of PATH has left this folder behind.
@@ -139,17 +140,22 @@ export class TerminalGuard extends Disposable {
   }
 
   /** Writes the snippets, the zsh stand-in folder and the fish vendor file into global storage. */
-  private writeFiles(command: readonly string[]): GuardFiles {
-    const dir = path.join(this.context.globalStorageUri.fsPath, 'shell-guard');
-    mkdirSync(dir, { recursive: true });
-    // One-shot calls (fish lines, bash -c children, tasks) start through the loader and its code
-    // cache; without it they still decide, only slower.
-    let oneShot: OneShotStart | undefined;
+  /**
+   * One-shot calls (fish lines, bash -c children, tasks, shims) start through the guard loader and its
+   * code cache; without it they still decide, only slower.
+   */
+  private writeLoader(command: readonly string[]): OneShotStart | undefined {
     try {
-      oneShot = writeGuardLoader(path.join(dir, 'loader'), command);
+      return writeGuardLoader(path.join(this.context.globalStorageUri.fsPath, 'shell-guard', 'loader'), command);
     } catch (error) {
       this.log.warn(`the shell guard's fast start could not be written; one-shot checks start the full CLI: ${String(error)}`);
+      return undefined;
     }
+  }
+
+  private writeFiles(command: readonly string[], oneShot: OneShotStart | undefined): GuardFiles {
+    const dir = path.join(this.context.globalStorageUri.fsPath, 'shell-guard');
+    mkdirSync(dir, { recursive: true });
     const snippets = {} as Record<GuardShell, string>;
     for (const shell of ['bash', 'zsh', 'fish'] as const) {
       snippets[shell] = path.join(dir, `guard.${shell}`);

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeShims } from '../../src/host/shims/pathShims';
+import { writeGuardLoader } from '../../src/host/shellGuard/guardLoader';
+import { SHIMMED_PROGRAMS, writeShims } from '../../src/host/shims/pathShims';
 
 export type ShellName = 'bash' | 'zsh' | 'fish';
 
@@ -73,7 +74,11 @@ export class Sandbox {
   /** The PATH shims for this sandbox, written by the same code the extension uses. */
   shimDir(): string {
     const dir = join(this.root, 'shims');
-    if (!existsSync(dir)) writeShims(dir, [process.execPath, CLI]);
+    if (!existsSync(dir)) {
+      // Through the guard loader, as the extension writes them, unless AIRLOCK_TEST_GUARD_START=cli.
+      const oneShot = process.env.AIRLOCK_TEST_GUARD_START === 'cli' ? undefined : writeGuardLoader(join(this.root, 'guard-loader'), [process.execPath, CLI]);
+      writeShims(dir, [process.execPath, CLI], SHIMMED_PROGRAMS, oneShot);
+    }
     return dir;
   }
 

@@ -11,6 +11,7 @@ import { LOADER_NAME, LOADER_SCRIPT } from '../../src/host/hooks/hookLoader';
 import { GUARD_BUNDLE, writeGuardLoader } from '../../src/host/shellGuard/guardLoader';
 import { guardSnippet } from '../../src/host/shellGuard/guardSnippet';
 import { fishQuote, posixQuote } from '../../src/host/shellGuard/snippetText';
+import { writeShims } from '../../src/host/shims/pathShims';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -123,3 +124,46 @@ for (const shell of SHELLS) {
     });
   });
 }
+
+void describe('PATH shims through the guard loader', () => {
+  let dir: string;
+  let loaderDir: string;
+  let shims: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'airlock-guard-loader-shims-'));
+    mkdirSync(join(dir, 'home'));
+    loaderDir = join(dir, 'loader');
+    shims = writeShims(join(dir, 'shims'), [process.execPath, CLI], ['rm', 'rmdir'], writeGuardLoader(loaderDir, [process.execPath, CLI]));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const shim = (program: string, args: string[]) => spawnSync(join(shims, program), args, {
+    cwd: dir,
+    env: { PATH: `${shims}:${process.env.PATH ?? ''}`, HOME: join(dir, 'home'), AIRLOCK_NO_BROKER: '1', AIRLOCK_STATE_DIR: join(dir, 'state') },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  /** rmdir of an empty folder runs the real rmdir; rm -rf of a folder in this test's directory is refused. */
+  const decides = (label: string): void => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const allowed = shim('rmdir', [empty]);
+    assert.equal(allowed.status, 0, `${label}: ${allowed.stderr}`);
+    assert.equal(existsSync(empty), false, `${label}: the allowed rmdir did not run`);
+    const victim = join(dir, 'victim');
+    mkdirSync(victim, { recursive: true });
+    writeFileSync(join(victim, 'keep'), 'kept');
+    const refused = shim('rm', ['-rf', victim]);
+    assert.equal(refused.status, 126, `${label}: ${refused.stderr}`);
+    assert.ok(existsSync(join(victim, 'keep')), `${label}: the refused rm ran`);
+  };
+
+  void it('asks through the loader (its cache appears), then through the full CLI when the loader is broken or missing', () => {
+    decides('loader');
+    assert.equal(readdirSync(join(loaderDir, 'cache')).filter((name) => name.endsWith('.bin')).length, 1);
+    writeFileSync(join(loaderDir, LOADER_NAME), "throw new Error('broken loader');\n");
+    decides('broken loader');
+    rmSync(loaderDir, { recursive: true, force: true });
+    decides('missing loader');
+  });
+});

@@ -1,5 +1,6 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, readdirSync, readSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import type { OneShotStart } from '../shellGuard/snippetText';
 import { posixQuote } from '../shellGuard/snippetText';
 import { gitFastPath } from './gitFastPath';
 
@@ -17,14 +18,25 @@ export const SHIM_MARKER = '# airlock-path-shim';
  * The shim for one program: asks Airlock with its full argv (stdin untouched), then replaces itself
  * with the real program Airlock found later on PATH. No answer, a deny, or no real program: the shim
  * exits with the guard's status (126 denied, 127 not found) and nothing runs. git's read-only
- * queries, which prompts run all the time, go straight through (gitFastPath.ts).
+ * queries, which prompts run all the time, go straight through (gitFastPath.ts). With `oneShot`, the
+ * guard is asked through its faster start first (guardLoader.ts) while its files exist: its answer
+ * (0 allowed, 126 denied, 127 no such program) or a signal is final; anything else, a loader that
+ * broke, asks the full CLI.
  */
-export function shimScript(program: string, command: readonly string[]): string {
+export function shimScript(program: string, command: readonly string[], oneShot?: OneShotStart): string {
   const cli = command.map(posixQuote).join(' ');
+  const fast = oneShot ? [
+    `if ${oneShot.requires.map((file) => `[ -f ${posixQuote(file)} ]`).join(' && ')}; then`,
+    `  __airlock_real=$(${oneShot.command.map(posixQuote).join(' ')} guard --shim ${posixQuote(program)} -- "$@" </dev/null); __airlock_code=$?`,
+    '  case $__airlock_code in 0) exec "$__airlock_real" "$@" ;; 126|127) exit $__airlock_code ;; esac',
+    '  [ "$__airlock_code" -lt 128 ] || exit "$__airlock_code"',
+    'fi',
+  ] : [];
   return [
     '#!/bin/sh',
     SHIM_MARKER,
     ...(program === 'git' ? [gitFastPath(SHIM_MARKER)] : []),
+    ...fast,
     `__airlock_real=$(${cli} guard --shim ${posixQuote(program)} -- "$@" </dev/null) || exit $?`,
     'exec "$__airlock_real" "$@"',
     '',
@@ -32,10 +44,10 @@ export function shimScript(program: string, command: readonly string[]): string 
 }
 
 /** Writes one shim per program into `dir` (made if missing) and removes stale ones; returns `dir`. */
-export function writeShims(dir: string, command: readonly string[], programs: readonly string[] = SHIMMED_PROGRAMS): string {
+export function writeShims(dir: string, command: readonly string[], programs: readonly string[] = SHIMMED_PROGRAMS, oneShot?: OneShotStart): string {
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) if (!programs.includes(name)) unlinkSync(join(dir, name));
-  for (const program of programs) writeFileSync(join(dir, program), shimScript(program, command), { mode: 0o755 });
+  for (const program of programs) writeFileSync(join(dir, program), shimScript(program, command, oneShot), { mode: 0o755 });
   return dir;
 }
 
