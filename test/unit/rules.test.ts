@@ -300,6 +300,8 @@ void describe('tamper pack', () => {
     { command: 'mv .claude/settings.json /tmp/', rule: 'tamper.files', level: 'critical' },
     { command: 'cp /dev/null .vscode/settings.json', rule: 'tamper.files', level: 'critical' },
     { command: `echo '{}' > ~/.claude/settings.json`, rule: 'tamper.files', level: 'critical' },
+    { command: 'rm -rf ~/.config/Code/User/globalStorage/airlock.airlock/shell-guard', rule: 'tamper.files', level: 'critical' },
+    { command: 'echo exit 0 > ~/.config/Cursor/User/globalStorage/airlock.airlock/shims/rm', rule: 'tamper.files', level: 'critical' },
     { command: 'unset BASH_ENV', rule: 'tamper.shell-guard', level: 'critical' },
     { command: 'unset -f __airlock_preexec', rule: 'tamper.shell-guard', level: 'critical' },
     { command: 'trap - DEBUG', rule: 'tamper.shell-guard', level: 'critical' },

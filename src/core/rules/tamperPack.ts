@@ -19,7 +19,9 @@ const PROTECTED_WORKSPACE_FILES = [
   /^\.gemini\/settings\.json$/,
   /^\.codex\/(config\.toml|hooks\.json)$/,
 ];
-const PROTECTED_USER_PATHS = [/\/\.local\/state\/airlock(\/|$)/i, /\/library\/application support\/airlock(\/|$)/i, /\/\.claude\/settings\.json$/, /\/\.cursor\/hooks\.json$/];
+// The extension's global storage holds the shell guards, the PATH shims and the guard loader's code
+// cache every terminal runs: rewriting them would switch the guards off in every new terminal.
+const PROTECTED_USER_PATHS = [/\/\.local\/state\/airlock(\/|$)/i, /\/library\/application support\/airlock(\/|$)/i, /\/globalStorage\/airlock\.airlock(\/|$)/i, /\/\.claude\/settings\.json$/, /\/\.cursor\/hooks\.json$/];
 
 /** Why a path is Airlock's to protect, or undefined. */
 export function protectedReason(path: string, workspaceRoot: string, home: string): string | undefined {
