@@ -17,7 +17,7 @@ export async function openGuardedTerminal(workbench: Workbench): Promise<void> {
   await workbench.openTerminal();
   await workbench.typeInTerminal('echo "guard=${__airlock_guard_loaded:-missing}"');
   const [, loaded] = await workbench.waitForTerminalText(/^guard=(\w+)$/m);
-  assert.equal(loaded, '1', 'the new terminal has no guard');
+  assert.equal(loaded, '1', `the guard is not loaded in the terminal:\n${(await workbench.terminalLines()).join('\n')}`);
 }
 
 /** The fields of a ledger entry these tests read. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workbench } from '../harness/workbench';
 import type { UiTest } from '../harness/uiSuite';
-import { whenGuardsReady } from './guardedTerminal';
+import { openGuardedTerminal, whenGuardsReady } from './guardedTerminal';
 
 // The shell guard and the PATH shims in real VS Code terminals, asking the window's broker: what needs
 // a person waits in the approval view, clicked here as a person would. The only thing any command may
@@ -45,12 +45,8 @@ export const tests: UiTest[] = [
     timeoutMs: 150_000,
     async run(workbench) {
       let victim = makeVictim(workbench);
-      await whenGuardsReady(workbench);
-      await workbench.openTerminal();
       // The guard loads from PROMPT_COMMAND before the first prompt; this proves it is there.
-      await workbench.typeInTerminal('echo "guard=${__airlock_guard_loaded:-missing}"');
-      const [, loaded] = await workbench.waitForTerminalText(/^guard=(\w+)$/m);
-      assert.equal(loaded, '1', `the guard is not loaded in the terminal:\n${(await workbench.terminalLines()).join('\n')}`);
+      await openGuardedTerminal(workbench);
 
       await sendAsAgent(workbench, 'agent-allow.sh', 'rm -rf victim');
       await workbench.webview('#allow-once').click();
