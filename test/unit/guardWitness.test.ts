@@ -98,6 +98,21 @@ void describe('guard witness', () => {
     assert.equal(witness.claim(terminalQuery('echo b\nrm -rf victim', 7)), undefined, 'another shell asked');
   });
 
+  void it('vouches for a terminal line VS Code reported with its start cut off, by a request of that shell\'s session only, cut a little', () => {
+    const witness = new GuardWitness();
+    witness.saw(request('echo "back=${__airlock_shims:-none}"'), 42);
+    // Seen in a CI e2e run under load: the execution's command line lost its first three characters.
+    assert.deepEqual(witness.claim(terminalQuery('o "back=${__airlock_shims:-none}"')), {});
+    assert.equal(witness.claim(terminalQuery('o "back=${__airlock_shims:-none}"')), undefined, 'each request vouches once');
+    witness.saw(request('echo "again=${__airlock_shims:-none}"'), 42);
+    assert.equal(witness.claim(terminalQuery('o "again=${__airlock_shims:-none}"', 7)), undefined, 'another shell asked');
+    assert.equal(witness.claim({ commandLine: 'o "again=${__airlock_shims:-none}"', sources: ['shell-guard'], since: 0 }), undefined, 'not a terminal line');
+    witness.saw(request('echo "abcdefghijklmnopqrstuvwxyz=${__airlock_shims:-none}"'), 42);
+    assert.equal(witness.claim(terminalQuery('uvwxyz=${__airlock_shims:-none}"')), undefined, 'far more than a few characters cut: not the same line');
+    witness.saw(request('echo okay'), 42);
+    assert.equal(witness.claim(terminalQuery('kay')), undefined, 'too little left to tell');
+  });
+
   void it('counts only requests after the first line\'s own for typed-ahead text, and only for terminal lines', () => {
     const witness = new GuardWitness();
     witness.saw(request('export PATH=/usr/bin:/bin'), 42);

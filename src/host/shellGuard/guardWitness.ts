@@ -56,6 +56,10 @@ export interface ExecutionQuery {
 }
 
 /** Requests from no session (one-shot guards, shims) may come from any shell. */
+/** How many leading characters VS Code may have cut from a line typed into, and how long what is left must be. */
+const MAX_CUT = 16;
+const MIN_CUT_LINE = 8;
+
 function sameShell(request: Witnessed, shellPid: number | undefined): boolean {
   return request.shellPid === undefined || shellPid === undefined || request.shellPid === shellPid;
 }
@@ -125,10 +129,23 @@ export class GuardWitness {
     const whole = this.take(query, normalize(query.commandLine));
     if (whole || query.typedAheadLines !== true) return whole ? vouchOf(whole) : undefined;
     const [first = '', ...lines] = query.commandLine.split(/\r?\n/).map(normalize).filter((l) => l !== '');
-    if (lines.length === 0) return undefined;
-    const ran = this.take(query, first);
+    const ran = (lines.length > 0 ? this.take(query, first) : undefined) ?? this.takeCut(query, first);
     if (!ran) return undefined;
-    return { ...vouchOf(ran), typedAhead: { lines, shellPid: query.shellPid, sources: query.sources, afterSeq: ran.seq } };
+    return lines.length > 0 ? { ...vouchOf(ran), typedAhead: { lines, shellPid: query.shellPid, sources: query.sources, afterSeq: ran.seq } } : vouchOf(ran);
+  }
+
+  /**
+   * Keys typed ahead can also cost a line its start: VS Code reported `o "back=${X}"` for a guarded
+   * `echo "back=${X}"` (e2e, under load). A request of the same shell's own session (never a one-shot
+   * or a shim) whose text ends with the line and is at most MAX_CUT characters longer vouches for it.
+   */
+  private takeCut(query: ExecutionQuery, line: string): Witnessed | undefined {
+    if (line.length < MIN_CUT_LINE || query.shellPid === undefined) return undefined;
+    const found = [...this.requests].reverse().find((r) =>
+      !r.used && r.at >= query.since && query.sources.includes(r.source) && r.shellPid === query.shellPid &&
+      r.text.endsWith(line) && r.text.length - line.length <= MAX_CUT);
+    if (found) found.used = true;
+    return found;
   }
 
   /** Marks used and returns the request that vouches for `line` under `query`, if any. */
