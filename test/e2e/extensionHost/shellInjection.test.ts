@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostTest } from './hostTest';
-import { workspace } from './hostWorkspace';
+import { denyInPolicy, makeVictim, runTask, workspace } from './hostWorkspace';
 
 // zsh and fish terminals in the real VS Code, with its own shell integration injected as usual: the
 // guard must load there by itself and stop a line before it runs, and VS Code must still see each
@@ -14,18 +14,6 @@ import { workspace } from './hostWorkspace';
 function installed(shell: string): string | undefined {
   const found = spawnSync('sh', ['-c', `command -v ${shell}`], { encoding: 'utf8' }).stdout.trim();
   return found || undefined;
-}
-
-function makeVictim(name: string): string {
-  const dir = path.join(workspace(), name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'data'), 'keep me\n');
-  return dir;
-}
-
-function denyInPolicy(patterns: string[]): void {
-  fs.mkdirSync(path.join(workspace(), '.airlock'), { recursive: true });
-  fs.writeFileSync(path.join(workspace(), '.airlock', 'policy.json'), JSON.stringify({ version: 1, rules: { deny: patterns } }));
 }
 
 /**
@@ -129,17 +117,7 @@ function shellTaskTest(shell: 'zsh' | 'fish'): HostTest {
       const victim = makeVictim(`victim-${shell}-task`);
       denyInPolicy([`find victim-${shell}-task*`]);
       const execution = new vscode.ShellExecution(`find victim-${shell}-task -delete; echo task-ran`, { cwd: workspace(), executable, shellArgs: ['-c'] });
-      const name = `airlock-${shell}-task`;
-      const task = new vscode.Task({ type: 'airlock-e2e' }, vscode.TaskScope.Workspace, name, 'airlock-e2e', execution, []);
-      const ended = new Promise<number | undefined>((resolve) => {
-        const listener = vscode.tasks.onDidEndTaskProcess((event) => {
-          if (event.execution.task.name !== name) return;
-          listener.dispose();
-          resolve(event.exitCode);
-        });
-      });
-      await vscode.tasks.executeTask(task);
-      assert.equal(await ended, 126);
+      assert.equal(await runTask(`airlock-${shell}-task`, execution), 126);
       assert.ok(fs.existsSync(path.join(victim, 'data')), 'the task ran');
     },
   };

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostTest } from './hostTest';
-import { workspace } from './hostWorkspace';
+import { denyInPolicy, makeVictim, runTask, workspace } from './hostWorkspace';
 
 // Tasks and terminal commands in the real extension host: what the guards stop before it runs, what
 // only the observer sees (recorded, and stopped while it runs), and nothing recorded twice. The only
@@ -33,35 +33,7 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20
   }
 }
 
-function makeVictim(name: string): string {
-  const dir = path.join(workspace(), name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'data'), 'keep me\n');
-  return dir;
-}
-
 const intact = (dir: string): boolean => fs.existsSync(path.join(dir, 'data'));
-
-/** The team policy denies these outright, so no test waits for a person. */
-function denyInPolicy(patterns: string[]): void {
-  fs.mkdirSync(path.join(workspace(), '.airlock'), { recursive: true });
-  fs.writeFileSync(path.join(workspace(), '.airlock', 'policy.json'), JSON.stringify({ version: 1, rules: { deny: patterns } }));
-}
-
-/** Runs a task to its end; resolves to its process's exit code. */
-async function runTask(name: string, execution: vscode.ShellExecution | vscode.ProcessExecution): Promise<number | undefined> {
-  await vscode.extensions.getExtension('airlock.airlock')?.activate();
-  const task = new vscode.Task({ type: 'airlock-e2e' }, vscode.TaskScope.Workspace, name, 'airlock-e2e', execution, []);
-  const ended = new Promise<number | undefined>((resolve) => {
-    const listener = vscode.tasks.onDidEndTaskProcess((event) => {
-      if (event.execution.task.name !== name) return;
-      listener.dispose();
-      resolve(event.exitCode);
-    });
-  });
-  await vscode.tasks.executeTask(task);
-  return ended;
-}
 
 export const tests: HostTest[] = [
   {
