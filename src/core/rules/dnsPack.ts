@@ -1,6 +1,5 @@
 import { argValues } from '../shell/ir';
-import { literalOutput } from '../shell/literalOutput';
-import type { Invocation } from '../shell/ir';
+import { knownStdinText } from '../shell/literalOutput';
 import { invocationProductionHint, withProduction } from './production';
 import type { Finding, Rule, RulePack } from './rule';
 
@@ -10,13 +9,6 @@ import type { Finding, Rule, RulePack } from './rule';
  * caches keep the absence for the record's lifetime. Other DNS providers' CLIs go through the cloud table.
  */
 
-/** The update commands nsupdate reads: its standard input when the line shows it, else undefined. */
-function updateText(invocation: Invocation): string | undefined {
-  const stdin = invocation.stdin;
-  if (!stdin) return undefined;
-  if (stdin.kind === 'text') return stdin.dynamic ? undefined : stdin.text;
-  return literalOutput(stdin.producer);
-}
 
 const nsupdate: Rule = {
   id: 'dns.nsupdate',
@@ -25,7 +17,8 @@ const nsupdate: Rule = {
   check({ invocation, context }): Finding | undefined {
     const args = argValues(invocation);
     if (args.includes('-V') || args.includes('-h')) return undefined;
-    const text = updateText(invocation);
+    // The update commands it reads, when the line shows them.
+    const text = knownStdinText(invocation);
     const deletes = text !== undefined && /^\s*(update\s+)?(delete|del)\b/im.test(text);
     const record = text === undefined ? undefined : /^\s*(?:update\s+)?(?:delete|del|add)\s+(\S+)/im.exec(text)?.[1];
     const base = deletes

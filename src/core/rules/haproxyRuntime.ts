@@ -1,6 +1,6 @@
 import { argValues } from '../shell/ir';
 import type { Invocation } from '../shell/ir';
-import { literalOutput } from '../shell/literalOutput';
+import { knownStdinText } from '../shell/literalOutput';
 import { invocationProductionHint, withProduction } from './production';
 import type { Finding, Rule } from './rule';
 
@@ -22,12 +22,6 @@ function adminSocket(invocation: Invocation): string | undefined {
   return flag >= 0 ? args.slice(flag + 1).find((arg) => !arg.startsWith('-')) : undefined;
 }
 
-function commandsSent(invocation: Invocation): string | undefined {
-  const stdin = invocation.stdin;
-  if (!stdin) return undefined;
-  if (stdin.kind === 'text') return stdin.dynamic ? undefined : stdin.text;
-  return literalOutput(stdin.producer);
-}
 
 export const haproxyRuntime: Rule = {
   id: 'system.haproxy',
@@ -35,7 +29,7 @@ export const haproxyRuntime: Rule = {
   description: "Commands to HAProxy's runtime socket that take servers or frontends out of service, kill sessions, or delete servers, maps or ACL entries.",
   check({ invocation, context }): Finding | undefined {
     const socket = adminSocket(invocation);
-    const text = socket === undefined ? undefined : commandsSent(invocation);
+    const text = socket === undefined ? undefined : knownStdinText(invocation);
     if (socket === undefined || text === undefined) return undefined;
     const command = text.split(/[;\n]/).find((part) => TAKES_OUT.test(part))?.trim();
     if (command === undefined) return undefined;

@@ -1,6 +1,6 @@
 import type { Invocation } from '../shell/ir';
 import { argValues } from '../shell/ir';
-import { literalOutput } from '../shell/literalOutput';
+import { knownStdinText } from '../shell/literalOutput';
 import { parseArgs } from '../shell/options';
 import type { OptionSpec } from '../shell/options';
 import type { Finding, Rule, RulePack } from './rule';
@@ -51,10 +51,8 @@ export function readsSecret(invocation: Invocation): string | undefined {
 /** `printf key | zip out.zip -@`, `tar -cf x -T -`: archivers that read the names of the files to pack from standard input. */
 function namesFromStdin(invocation: Invocation, args: readonly string[]): string[] | undefined {
   const reads = invocation.name === 'zip' ? args.includes('-@') : invocation.name === 'tar' ? args.some((arg, index) => ((arg === '-T' || arg === '--files-from') && args[index + 1] === '-') || arg === '--files-from=-') : invocation.name === 'cpio';
-  const stdin = invocation.stdin;
-  if (!reads || !stdin) return undefined;
-  const text = stdin.kind === 'text' ? (stdin.dynamic ? undefined : stdin.text) : literalOutput(stdin.producer);
-  return text?.split('\n').map((line) => line.trim()).filter(Boolean);
+  if (!reads) return undefined;
+  return knownStdinText(invocation)?.split('\n').map((line) => line.trim()).filter(Boolean);
 }
 
 /** The secret a pipeline feeding this program reads, following the pipe back through filters. */

@@ -19,6 +19,14 @@ export function literalOutput(invocation: Invocation): string | undefined {
   return undefined;
 }
 
+/** What the program reads on standard input when the line shows it: a heredoc or here-string, or a literal printer piped in. */
+export function knownStdinText(invocation: Invocation): string | undefined {
+  const stdin = invocation.stdin;
+  if (!stdin) return undefined;
+  if (stdin.kind === 'text') return stdin.dynamic ? undefined : stdin.text;
+  return literalOutput(stdin.producer);
+}
+
 /** printf's output for literal arguments: the format's escapes and `%s`/`%b`/`%c`/`%d` conversions. */
 export function printfOutput(values: readonly string[]): string {
   const [format = '', ...rest] = values;

@@ -1,6 +1,6 @@
 import type { Invocation, Word } from './ir';
 import { dynamicWord, literalWord } from './ir';
-import { literalOutput } from './literalOutput';
+import { knownStdinText } from './literalOutput';
 import { parseArgs } from './options';
 import { parseFind } from './findExpression';
 import { encodedPowershellCommand } from './powershell';
@@ -263,9 +263,7 @@ function unwrapXargs(args: readonly Word[], invocation: Invocation): Unwrapped[]
 
 /** The items a literal producer (`echo a b | xargs ...`) feeds on standard input, when known. */
 function knownStdinItems(invocation: Invocation, byLine: boolean): string[] | undefined {
-  const stdin = invocation.stdin;
-  if (!stdin) return undefined;
-  const text = stdin.kind === 'text' ? (stdin.dynamic ? undefined : stdin.text) : literalOutput(stdin.producer);
+  const text = knownStdinText(invocation);
   if (text === undefined) return undefined;
   return text.split(byLine ? /\n/ : /\s+/).map((item) => item.trim()).filter(Boolean);
 }
