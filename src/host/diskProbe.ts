@@ -75,27 +75,21 @@ export class DiskProbe implements FileProbe {
 
   describe(absolutePath: string): PathFacts {
     const path = resolve(absolutePath);
-    const cached = this.facts.get(path);
-    if (cached) return cached;
-    let facts: PathFacts;
-    try {
-      facts = this.compute(path);
-    } catch {
-      facts = MISSING_PATH;
-    }
-    if (this.facts.size >= MAX_CACHED_FACTS) this.facts.clear();
-    this.facts.set(path, facts);
-    return facts;
+    return this.cachedFacts(path, () => this.compute(path));
   }
 
   describeMatching(absolutePath: string, names: NameSelection): PathFacts {
     const path = resolve(absolutePath);
-    const key = `${path}\0${selectionKey(names)}`;
+    return this.cachedFacts(`${path}\0${selectionKey(names)}`, () => this.compute(path, names));
+  }
+
+  /** Facts computed once per key for this snapshot; a path that cannot be read reads as missing. */
+  private cachedFacts(key: string, compute: () => PathFacts): PathFacts {
     const cached = this.facts.get(key);
     if (cached) return cached;
     let facts: PathFacts;
     try {
-      facts = this.compute(path, names);
+      facts = compute();
     } catch {
       facts = MISSING_PATH;
     }

@@ -1,3 +1,4 @@
+import { normalizeProgramName } from '../shell/ir';
 import { gitConfigOverrides, gitSubcommandIndex } from '../shell/unwrapGit';
 import type { Rule } from './rule';
 
@@ -26,8 +27,8 @@ function programOf(command: string): string {
 }
 
 function isSshClient(program: string): boolean {
-  const base = (program.split(/[\\/]/).pop() ?? program).toLowerCase().replace(/\.exe$/, '');
   // A relative path (`./ssh`) is a workspace file that merely bears the name.
+  const base = normalizeProgramName(program);
   return SSH_CLIENTS.has(base) && (program === base || program.startsWith('/'));
 }
 

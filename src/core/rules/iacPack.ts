@@ -20,11 +20,21 @@ interface IacAction {
 
 const NO_PROMPT = ['-auto-approve', '--auto-approve', '--yes', '-y', '--force', '-f', '--no-prompts', '--skip-preview', '--non-interactive'];
 
+/** Every value of terraform's `-name=value`, `-name value` (one dash or two). */
+function optionValues(args: readonly string[], name: string): string[] {
+  return args.flatMap((arg, index) => {
+    const inline = new RegExp(`^--?${name}=`).exec(arg);
+    if (inline) return [arg.slice(inline[0].length)];
+    const next = args[index + 1];
+    return new RegExp(`^--?${name}$`).test(arg) && next !== undefined ? [next] : [];
+  });
+}
+
 function terraform(args: readonly string[]): IacAction | undefined {
   // Global options (`-chdir=dir`) come before the subcommand.
   const parsed = parseArgs(args, { singleDashLong: true });
   const [sub, second, third] = parsed.operands;
-  const targets = args.flatMap((arg, index) => (/^--?target=/.test(arg) ? [arg.slice(arg.indexOf('=') + 1)] : /^--?target$/.test(arg) && args[index + 1] ? [args[index + 1] as string] : []));
+  const targets = optionValues(args, 'target');
   const targeted = targets.length > 0;
   const scope = targeted ? `the targeted resources (${targets.join(', ')})` : 'every resource the configuration manages, databases and volumes included';
   if (sub === 'destroy' || sub === 'destroy-all' || (sub === 'run-all' && second === 'destroy') || (sub === 'apply' && hasFlag(parsed, '-destroy', '--destroy'))) {
@@ -46,7 +56,7 @@ function terraform(args: readonly string[]): IacAction | undefined {
  * `terraform plan`, where it could be read, and is logged.
  */
 function terraformApply(args: readonly string[], operands: readonly string[]): IacAction | undefined {
-  const replaced = args.flatMap((arg, index) => (/^--?replace=/.test(arg) ? [arg.slice(arg.indexOf('=') + 1)] : /^--?replace$/.test(arg) && args[index + 1] ? [args[index + 1] as string] : []));
+  const replaced = optionValues(args, 'replace');
   if (replaced.length > 0) return { rule: 'iac.terraform.replace', score: 65, what: `destroys ${replaced.join(', ')} and creates it again: a database or volume comes back empty`, resource: replaced.join(', ') };
   // -refresh-only updates the state from what exists and changes no infrastructure.
   if (args.some((arg) => /^--?refresh-only(=true)?$/.test(arg))) return undefined;
