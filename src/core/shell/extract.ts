@@ -204,8 +204,9 @@ export class ExtractionRun {
       const ran = this.statement(children[index] as SyntaxNode, scope, frame);
       started.push(...ran);
       const next = children[index + 1];
-      // After `cd x && ...` the rest runs only where the cd went; after `;`, a newline or `||`, also where the line was.
-      if (next && !(node.type === 'list' && /&&/.test(node.text.slice((children[index]?.endIndex ?? 0) - node.startIndex, next.startIndex - node.startIndex)))) noteFallibleCd(before, scope);
+      // After `cd x && ...` the rest runs only where the cd went; after `;`, a newline or `||`, also where
+      // the line was. Read the operator (node text crosses into WebAssembly) only when the line moved.
+      if (next && scope.cwd !== before.cwd && !(node.type === 'list' && /&&/.test(node.text.slice((children[index]?.endIndex ?? 0) - node.startIndex, next.startIndex - node.startIndex)))) noteFallibleCd(before, scope);
       const branches = this.branches.at(-1);
       if (branches?.scope === scope) branches.note();
     }
